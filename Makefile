@@ -1,0 +1,51 @@
+# vcgraph: two commands matter, `make run` and `make test`; the rest are steps they use or maintainer tools.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+VCGRAPH := $(BIN)/vcgraph
+STORE ?= var/store
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SHARED ?= ../shared
+
+.PHONY: run test install demo serve lint typecheck ontology-check conformance bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: set everything up, ingest the demo survey (both waves) and serve it on http://127.0.0.1:8000
+run: demo
+	$(VCGRAPH) serve --store $(STORE) --host $(HOST) --port $(PORT)
+
+demo: $(STAMP)
+	$(VCGRAPH) init --store $(STORE)
+	$(VCGRAPH) ingest data/demo/survey-2025-W1.csv --wave 2025-W1 --store $(STORE)
+	$(VCGRAPH) ingest data/demo/survey-2026-W1.csv --wave 2026-W1 --store $(STORE)
+
+## make test: lint, types and the whole test suite (unit, integration, e2e)
+test: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+ontology-check: $(STAMP)
+	$(VCGRAPH) ontology check
+
+## conformance: score our /sparql with the W3C SPARQL 1.1 subset (needs ../shared)
+conformance: $(STAMP)
+	$(BIN)/python bench/conformance.py --shared $(SHARED)
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""HTTP entry points: the SPARQL protocol, the REST questions, linked data. Thin shells over the services."""
