@@ -1,0 +1,341 @@
+"""The ``vcgraph`` command: a thin shell over the service layer, as the HTTP routes are.
+
+Every command takes ``--store PATH`` (or ``VCGRAPH_STORE``). User mistakes end with a message and exit code 2
+(bad usage, bad input) or 1 (rejected data); nothing here prints a traceback for them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from vcgraph import __version__
+from vcgraph.config import Settings, load_settings
+from vcgraph.store import Store, StoreError, open_store
+
+app = typer.Typer(
+    name="vcgraph",
+    help="Knowledge graph of the European healthcare biomanufacturing value chain: ingest surveys, validate, "
+    "query, serve (SPARQL 1.1 + REST) and publish.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+ontology_app = typer.Typer(help="Tools for the ontology's maintainers.", no_args_is_help=True)
+app.add_typer(ontology_app, name="ontology")
+
+out = Console()
+err = Console(stderr=True)
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option("--store", help="Store location: a directory (default var/store, or $VCGRAPH_STORE)."),
+]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def settings_for(store: str | None) -> Settings:
+    try:
+        return load_settings(store)
+    except ValueError as exc:
+        fail(str(exc))
+
+
+@contextmanager
+def opened_store(settings: Settings, *, read_only: bool = False) -> Iterator[Store]:
+    try:
+        store = open_store(settings.store, read_only=read_only)
+    except StoreError as exc:
+        hint = " (is `vcgraph serve` using it? stop it or pass another --store)" if "lock" in str(exc).lower() else ""
+        fail(f"{exc}{hint}")
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"vcgraph {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """vcgraph command line."""
+
+
+@app.command()
+def init(store: StoreOption = None) -> None:
+    """Create the store if needed and load the reference data: ontology, vocabularies, NUTS 2021 regions."""
+    from vcgraph.service.ingest import ensure_reference_data
+
+    settings = settings_for(store)
+    with opened_store(settings) as st:
+        ensure_reference_data(st, settings)
+    out.print(f"reference data loaded into {settings.store}")
+
+
+@app.command()
+def ingest(
+    file: Annotated[Path, typer.Argument(help="Survey export in the canonical template (CSV or XLSX).")],
+    wave: Annotated[str, typer.Option("--wave", help="Survey wave id, e.g. 2026-W1.")],
+    quarantine: Annotated[
+        bool, typer.Option("--quarantine", help="Write the valid rows and report the others, instead of rejecting.")
+    ] = False,
+    store: StoreOption = None,
+) -> None:
+    """Ingest one survey export as wave WAVE: map to RDF, validate with SHACL, replace the wave atomically.
+
+    By default a file with any invalid row is rejected whole and nothing is written (exit code 1).
+    """
+    from vcgraph.service.ingest import IngestError, ingest_survey
+
+    settings = settings_for(store)
+    if not file.is_file():
+        fail(f"{file}: no such file")
+    with opened_store(settings) as st, _progress() as progress:
+        task = progress.add_task("ingesting", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            report = ingest_survey(st, settings, file, wave, quarantine=quarantine, progress=advance)
+        except IngestError as exc:
+            progress.stop()
+            fail(str(exc))
+    for warning in report.warnings:
+        err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    for problem in report.errors:
+        err.print(str(problem), highlight=False, markup=False)
+    out.print(report.summary(), highlight=False)
+    if not report.written:
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _progress() -> Iterator[Progress]:
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    with progress:
+        yield progress
+
+
+@app.command()
+def validate(
+    file: Annotated[
+        Path | None, typer.Argument(help="A survey export to check without writing; omit to check the store.")
+    ] = None,
+    format: Annotated[
+        str, typer.Option("--format", help="text (readable report) or turtle (the SHACL report graph).")
+    ] = "text",
+    store: StoreOption = None,
+) -> None:
+    """Validate a survey file (template rules + SHACL) or every wave in the store. Exit code 1 when invalid."""
+    from vcgraph.service.validate import validate_file, validate_store
+
+    if format not in ("text", "turtle"):
+        fail(f"--format must be text or turtle, not {format!r}")
+    settings = settings_for(store)
+    if file is not None:
+        if not file.is_file():
+            fail(f"{file}: no such file")
+        report = validate_file(settings, file)
+    else:
+        with opened_store(settings, read_only=True) as st:
+            report = validate_store(st, settings)
+    if format == "turtle":
+        sys.stdout.write(report.to_turtle())
+    else:
+        out.print(report.text(), highlight=False, markup=False)
+    if not report.conforms:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    store: StoreOption = None,
+) -> None:
+    """Serve the SPARQL endpoint (/sparql, YASGUI in a browser), the REST API (/api, docs at /docs) and linked data."""
+    from vcgraph.http.server import serve as run_server
+
+    settings = settings_for(store)
+    out.print(f"vcgraph {__version__} serving {settings.store} on http://{host}:{port}/sparql (API docs: /docs)")
+    try:
+        run_server(settings, host, port)
+    except StoreError as exc:
+        fail(str(exc))
+
+
+def _parse_params(params: list[str]) -> dict[str, str]:
+    parsed: dict[str, str] = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            fail(f"--param {item!r}: expected name=value")
+        parsed[name.strip()] = value
+    return parsed
+
+
+@app.command()
+def query(
+    question: Annotated[
+        str,
+        typer.Argument(help="A named question from queries/ (see --list), a path to a .rq file, or inline SPARQL."),
+    ] = "",
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="Parameter as name=value (repeatable).")
+    ] = None,
+    format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    limit: Annotated[int | None, typer.Option("--limit", min=0, help="At most this many items.")] = None,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many items.")] = 0,
+    lang: Annotated[str, typer.Option("--lang", help="Language of labels: en or fr.")] = "en",
+    list_questions_: Annotated[bool, typer.Option("--list", help="List the named questions and exit.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Answer a question with the same .rq file the REST routes run (or any SPARQL query)."""
+    from vcgraph.questions import ParameterProblem, QuestionNotFound, list_questions, run_question, run_sparql
+
+    settings = settings_for(store)
+    if format not in ("table", "csv", "json"):
+        fail(f"--format must be table, csv or json, not {format!r}")
+    if list_questions_:
+        table = Table("name", "question", "parameters")
+        for info in list_questions(settings):
+            table.add_row(info.name, info.question, ", ".join(p.name for p in info.parameters))
+        out.print(table)
+        return
+    if not question:
+        fail("give a question name, a .rq file or a query (see --list)")
+    params = _parse_params(param or [])
+    with opened_store(settings, read_only=True) as st:
+        try:
+            if question.endswith(".rq") or "{" in question:
+                text = Path(question).read_text(encoding="utf-8") if question.endswith(".rq") else question
+                answer = run_sparql(st, settings, text, params, limit=limit, offset=offset)
+            else:
+                answer = run_question(st, settings, question, params, limit=limit, offset=offset, lang=lang)
+        except (ParameterProblem, QuestionNotFound) as exc:
+            fail(str(exc))
+        except SyntaxError as exc:
+            fail(f"bad SPARQL: {exc}")
+        except OSError as exc:
+            fail(f"{question}: {exc}")
+    if format == "json":
+        sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) + "\n")
+    elif format == "csv":
+        sys.stdout.write(answer.to_csv())
+    else:
+        out.print(answer.to_rich_table())
+
+
+@app.command()
+def stats(
+    format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """Triples per graph, actors, statements and waves in the store."""
+    from vcgraph.service.stats import store_stats
+
+    settings = settings_for(store)
+    with opened_store(settings, read_only=True) as st:
+        figures = store_stats(st, settings)
+    if format == "json":
+        sys.stdout.write(json.dumps(figures.to_json(), indent=2) + "\n")
+        return
+    graphs = Table("graph", "triples", title="Graphs")
+    for graph, count in figures.triples_per_graph.items():
+        graphs.add_row(graph, str(count))
+    out.print(graphs)
+    waves = Table("wave", "responses", "actors", "statements", title="Waves")
+    for wave in figures.waves:
+        waves.add_row(wave.wave, str(wave.responses), str(wave.actors), str(wave.statements))
+    out.print(waves)
+    out.print(f"actors: {figures.actors}   statements: {figures.statements}   triples: {figures.triples}")
+
+
+@app.command()
+def export(
+    directory: Annotated[Path, typer.Argument(help="Output directory (created).")],
+    store: StoreOption = None,
+) -> None:
+    """Publish the public graph for open-data portals: dumps, CSV tables, DCAT-AP catalogue, VoID."""
+    from vcgraph.export import export_dataset
+
+    settings = settings_for(store)
+    with opened_store(settings, read_only=True) as st:
+        report = export_dataset(st, settings, directory)
+    out.print(report.summary(), highlight=False)
+
+
+@ontology_app.command("check")
+def ontology_check() -> None:
+    """Run the project's ontology checks (ROBOT-style report, HermiT consistency, vocabulary rules)."""
+    from vcgraph.ontology import check_ontology
+
+    settings = settings_for(None)
+    report = check_ontology(settings.ontology_dir, settings.shapes_dir)
+    out.print(report.text(), highlight=False, markup=False)
+    if not report.passed:
+        raise typer.Exit(1)
+
+
+@ontology_app.command("normalise")
+def ontology_normalise(
+    source: Annotated[Path, typer.Argument(help="Ontology file (Turtle or RDF/XML, e.g. saved by Protégé).")],
+    target: Annotated[Path | None, typer.Argument(help="Output Turtle file (default: overwrite SOURCE).")] = None,
+) -> None:
+    """Write the canonical, diff-friendly Turtle of an ontology file (sorted, stable prefixes)."""
+    from vcgraph.ontology import normalise
+
+    if not source.is_file():
+        fail(f"{source}: no such file")
+    try:
+        normalise(source, target or source)
+    except (SyntaxError, ValueError) as exc:
+        fail(f"{source}: {exc}")
+
+
+@ontology_app.command("diff")
+def ontology_diff(
+    old: Annotated[Path, typer.Argument(help="Older ontology file.")],
+    new: Annotated[Path, typer.Argument(help="Newer ontology file.")],
+) -> None:
+    """List the terms added, removed and deprecated between two versions of the ontology."""
+    from vcgraph.ontology import diff_ontologies
+
+    for path in (old, new):
+        if not path.is_file():
+            fail(f"{path}: no such file")
+    out.print(str(diff_ontologies(old, new)), highlight=False, markup=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
