@@ -295,6 +295,40 @@ def export(
     out.print(report.summary(), highlight=False)
 
 
+@app.command()
+def backup(
+    directory: Annotated[Path, typer.Argument(help="New directory to write the backup into.")],
+    store: StoreOption = None,
+) -> None:
+    """Save a consistent copy of the store (safe while `vcgraph serve` runs) with a checksum per graph."""
+    from vcgraph.service.backup import BackupError
+    from vcgraph.service.backup import backup as make_backup
+
+    settings = settings_for(store)
+    try:
+        checksums = make_backup(Path(settings.store), directory)
+    except BackupError as exc:
+        fail(str(exc))
+    out.print(f"backed up {len(checksums)} graphs, {sum(c.triples for c in checksums.values())} triples to {directory}")
+
+
+@app.command()
+def restore(
+    directory: Annotated[Path, typer.Argument(help="A directory written by `vcgraph backup`.")],
+    store: StoreOption = None,
+) -> None:
+    """Replace the store by a backup, after checking it against its checksums (stop the service first)."""
+    from vcgraph.service.backup import BackupError
+    from vcgraph.service.backup import restore as restore_backup
+
+    settings = settings_for(store)
+    try:
+        checksums = restore_backup(directory, Path(settings.store))
+    except BackupError as exc:
+        fail(str(exc))
+    out.print(f"restored {len(checksums)} graphs, {sum(c.triples for c in checksums.values())} triples into {settings.store}")
+
+
 @ontology_app.command("check")
 def ontology_check() -> None:
     """Run the project's ontology checks (ROBOT-style report, HermiT consistency, vocabulary rules)."""
