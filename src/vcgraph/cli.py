@@ -326,7 +326,8 @@ def restore(
         checksums = restore_backup(directory, Path(settings.store))
     except BackupError as exc:
         fail(str(exc))
-    out.print(f"restored {len(checksums)} graphs, {sum(c.triples for c in checksums.values())} triples into {settings.store}")
+    triples = sum(c.triples for c in checksums.values())
+    out.print(f"restored {len(checksums)} graphs, {triples} triples into {settings.store}")
 
 
 @ontology_app.command("check")
