@@ -1,0 +1,250 @@
+"""Read a survey tool's export (CSV in whatever encoding the tool or Excel wrote, or XLSX) into rows.
+
+Unlike the canonical-template reader (UTF-8 only, by design), exports come as they come: UTF-8 with or without
+BOM, UTF-16 (Excel "Unicode text"), Windows-1252/Latin-1 (Excel "CSV" on a French Windows), ``,`` ``;`` or tab
+separated, CRLF line ends. The format is told by the content; the encoding by the BOM, UTF-8 validity, or the
+mapping. XLSX files are inspected as zip archives before openpyxl sees them (zip bombs), then read in read-only
+mode with formulas' cached values only and external links dropped: nothing is evaluated or fetched.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vcgraph.survey.reader import SurveyReadError
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+DELIMITERS = (",", ";", "\t")
+MAX_ROWS = 100_000
+
+# An XLSX of a 100,000-row survey is a few tens of MB once unzipped; XML compresses about 10-20x. A member that
+# claims more, or a ratio beyond what XML reaches, is a decompression bomb, refused before anything inflates it.
+MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+MAX_ZIP_MEMBERS = 10_000
+
+
+class ExportReadError(SurveyReadError):
+    """The export cannot be read as a table; the message says what to change (encoding, format, header...)."""
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    """Header and non-blank rows of an export; row numbers are those a spreadsheet user sees (header = 1)."""
+
+    columns: list[str]
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    format: str = "csv"
+    encoding: str | None = None
+    delimiter: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_export(path: Path, *, encoding: str = "auto", delimiter: str = "auto") -> ExportTable:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ExportReadError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return read_export_bytes(data, name=str(path), encoding=encoding, delimiter=delimiter)
+
+
+def read_export_bytes(
+    data: bytes, *, name: str = "<upload>", encoding: str = "auto", delimiter: str = "auto"
+) -> ExportTable:
+    if not data.strip():
+        raise ExportReadError(f"{name} is empty")
+    if data.startswith(OLE2_MAGIC):
+        raise ExportReadError(f"{name} is a legacy Excel .xls file; export it as .xlsx or CSV instead")
+    if data.startswith(ZIP_MAGIC):
+        return _read_xlsx(data, name)
+    text, used, warnings = decode(data, name, encoding)
+    return _read_csv(text, name, used, delimiter, warnings)
+
+
+def decode(data: bytes, name: str, encoding: str) -> tuple[str, str, list[str]]:
+    """The text of a CSV export, the encoding used, and a warning when the encoding was guessed."""
+    for bom, bom_encoding in BOMS:
+        if data.startswith(bom):
+            if encoding not in ("auto", bom_encoding, "utf-8") and not bom_encoding.startswith(encoding):
+                raise ExportReadError(
+                    f"{name} starts with a {bom_encoding} byte-order mark but the mapping says encoding "
+                    f"{encoding}; set input.encoding to auto (or {bom_encoding}) in the mapping"
+                )
+            return _strict(data, bom_encoding, name), bom_encoding, []
+    if encoding in ("auto", "utf-8", "utf-8-sig"):
+        try:
+            return data.decode("utf-8"), "utf-8", []
+        except UnicodeDecodeError as exc:
+            if encoding != "auto":
+                line = data.count(b"\n", 0, exc.start) + 1
+                raise ExportReadError(
+                    f"{name}, line {line}: byte 0x{data[exc.start]:02x} is not UTF-8 although the mapping says "
+                    "encoding utf-8; re-export as UTF-8, or set input.encoding: latin-1 (or cp1252) in the mapping"
+                ) from exc
+        # Not UTF-8: what Excel writes on Western European Windows is Windows-1252, a superset of the printable
+        # Latin-1 range; a byte undefined in 1252 (0x81, 0x8d...) can only be Latin-1.
+        for guess in ("cp1252", "latin-1"):
+            try:
+                text = data.decode(guess)
+            except UnicodeDecodeError:
+                continue
+            return text, guess, [f"{name} is not UTF-8; read it as {guess} (set input.encoding to be explicit)"]
+    return _strict(data, encoding, name), encoding, []
+
+
+def _strict(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ExportReadError(
+            f"{name}, line {line}: byte 0x{data[exc.start]:02x} cannot be decoded as {encoding}; "
+            "fix input.encoding in the mapping or re-export the file as UTF-8"
+        ) from exc
+
+
+def _read_csv(text: str, name: str, encoding: str, delimiter: str, warnings: list[str]) -> ExportTable:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        raise ExportReadError(f"{name} is a binary file, not a CSV or XLSX export")
+    chosen = _sniff_delimiter(text) if delimiter == "auto" else delimiter
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=chosen)
+    records: list[tuple[int, list[str]]] = []
+    try:
+        for record in reader:
+            # a quoted cell may span several lines; a spreadsheet still shows the record as one row
+            records.append((len(records) + 1, record))
+    except csv.Error as exc:
+        raise ExportReadError(f"{name}, line {reader.line_num}: CSV syntax error ({exc})") from exc
+    return _table(records, name, "csv", encoding, chosen, warnings)
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the header into the most cells, quotes respected (question texts hold commas)."""
+    best, best_cells = ",", 0
+    for candidate in DELIMITERS:
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=candidate), [])
+        if len(header) > best_cells:
+            best, best_cells = candidate, len(header)
+    return best
+
+
+def check_zip(data: bytes, name: str) -> None:
+    """Refuse archives that would inflate absurdly, before any XML is parsed."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ExportReadError(f"{name} starts like a zip (XLSX) archive but is not one ({exc})") from exc
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise ExportReadError(f"{name}: {len(members)} files inside the XLSX archive; not a survey export")
+        total = 0
+        for member in members:
+            total += member.file_size
+            ratio = member.file_size / max(member.compress_size, 1)
+            if ratio > MAX_COMPRESSION_RATIO and member.file_size > 1024 * 1024:
+                raise ExportReadError(
+                    f"{name}: {member.filename} would inflate {ratio:.0f} times ({member.file_size} bytes); "
+                    "refused as a decompression bomb: re-save the workbook from the survey tool"
+                )
+        if total > MAX_UNCOMPRESSED_BYTES:
+            raise ExportReadError(
+                f"{name}: {total} bytes once unzipped (limit {MAX_UNCOMPRESSED_BYTES}); split the export"
+            )
+
+
+def _read_xlsx(data: bytes, name: str) -> ExportTable:
+    check_zip(data, name)
+    from openpyxl import load_workbook
+    from openpyxl.xml import DEFUSEDXML
+
+    if not DEFUSEDXML:  # openpyxl only uses defusedxml when it can import it; without it XML entities expand
+        raise ExportReadError("XLSX reading needs the defusedxml package; install it (pip install defusedxml)")
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise ExportReadError(f"{name} is a zip archive but not a readable XLSX workbook ({exc})") from exc
+    try:
+        if not workbook.worksheets:
+            raise ExportReadError(f"{name}: the workbook has no worksheet")
+        sheet = workbook.worksheets[0]
+        records: list[tuple[int, list[str]]] = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > MAX_ROWS + 1:
+                raise ExportReadError(f"{name}: more than {MAX_ROWS} rows; split the export into several files")
+            records.append((number, [_cell_text(value) for value in values]))
+    finally:
+        workbook.close()
+    return _table(records, name, "xlsx", None, None, [])
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _table(
+    records: list[tuple[int, list[str]]],
+    name: str,
+    fmt: str,
+    encoding: str | None,
+    delimiter: str | None,
+    warnings: list[str],
+) -> ExportTable:
+    if not records or not any(cell.strip() for cell in records[0][1]):
+        raise ExportReadError(f"{name}: row 1 must hold the column headers, and it is empty")
+    header = list(records[0][1])
+    while header and not header[-1].strip():
+        header.pop()
+    columns = [" ".join(cell.split()) for cell in header]
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for position, column in enumerate(columns, start=1):
+        if not column:
+            problems.append(f"row 1, column {position}: empty column header")
+        elif column in seen:
+            problems.append(f"row 1, column {position}: header {column!r} repeats column {seen[column]}")
+        else:
+            seen[column] = position
+    if len(columns) == 1 and delimiter is not None:
+        problems.append(
+            f"row 1 has a single column {columns[0][:60]!r}: the delimiter is probably not "
+            f"{delimiter!r}; set input.delimiter in the mapping"
+        )
+    rows: list[tuple[int, dict[str, str]]] = []
+    for number, cells in records[1:]:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if any(cell.strip() for cell in cells[len(columns) :]):
+            problems.append(f"row {number}: {len(cells)} cells but only {len(columns)} column headers")
+            continue
+        padded = cells + [""] * (len(columns) - len(cells))
+        rows.append((number, {column: padded[i] for i, column in enumerate(columns) if column}))
+    if len(rows) > MAX_ROWS:
+        raise ExportReadError(f"{name}: more than {MAX_ROWS} rows; split the export into several files")
+    if problems:
+        raise ExportReadError(f"{name} cannot be read as a table: " + "; ".join(problems[:20]))
+    return ExportTable(
+        columns=[c for c in columns if c],
+        rows=rows,
+        format=fmt,
+        encoding=encoding,
+        delimiter=delimiter,
+        warnings=warnings,
+    )
