@@ -1,0 +1,31 @@
+"""The analyst questions (gap, convergence, matchmaking, trend, browsing): ``queries/*.rq`` run safely.
+
+Entry points for the CLI and the REST routes: :func:`list_questions`, :func:`run_question`, :func:`run_sparql`.
+"""
+
+from vcgraph.questions.answer import QuestionAnswer, SparqlTable
+from vcgraph.questions.catalog import CatalogError, ParamSpec, QuestionInfo
+from vcgraph.questions.params import QuestionParameterError
+from vcgraph.questions.service import (
+    QueryRefused,
+    UnknownQuestion,
+    get_question,
+    list_questions,
+    run_question,
+    run_sparql,
+)
+
+__all__ = [
+    "CatalogError",
+    "ParamSpec",
+    "QueryRefused",
+    "QuestionAnswer",
+    "QuestionInfo",
+    "QuestionParameterError",
+    "SparqlTable",
+    "UnknownQuestion",
+    "get_question",
+    "list_questions",
+    "run_question",
+    "run_sparql",
+]

@@ -1,0 +1,141 @@
+"""Answers: the JSON envelope every question returns, its CSV flattening, and raw SPARQL tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyoxigraph import BlankNode, Literal, NamedNode
+
+Term = NamedNode | Literal | BlankNode
+Row = dict[str, Term | None]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> str:
+    """A CSV cell a spreadsheet will not run: text starting like a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    text = str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _short(value: Any) -> str:
+    """How one element of a list shows in a single CSV cell: its notation, label or IRI."""
+    if isinstance(value, Mapping):
+        for key in ("notation", "label", "id", "statement"):
+            if value.get(key) not in (None, ""):
+                return str(value[key])
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return "" if value is None else str(value)
+
+
+def flatten(item: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """One CSV row: nested objects become dotted columns, lists become '; '-joined cells."""
+    row: dict[str, Any] = {}
+    for key, value in item.items():
+        column = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            row.update(flatten(value, column + "."))
+        elif isinstance(value, list):
+            row[column] = "; ".join(_short(v) for v in value)
+        else:
+            row[column] = value
+    return row
+
+
+def to_csv(items: list[dict[str, Any]]) -> str:
+    rows = [flatten(item) for item in items]
+    columns: list[str] = []
+    for row in rows:
+        columns.extend(c for c in row if c not in columns)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([safe_cell(row.get(c)) for c in columns])
+    return out.getvalue()
+
+
+@dataclass
+class QuestionAnswer:
+    """A question's answer: the shaped ``items`` (one page of them) and the raw query ``rows`` behind them."""
+
+    question: str
+    parameters: dict[str, Any]
+    items: list[dict[str, Any]]
+    count: int
+    limit: int | None
+    offset: int
+    summary: dict[str, Any] | None = None
+    rows: list[Row] = field(default_factory=list, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "question": self.question,
+            "parameters": self.parameters,
+            "items": self.items,
+            "count": self.count,
+            "limit": self.limit,
+            "offset": self.offset,
+        }
+        if self.summary is not None:
+            out["summary"] = self.summary
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def to_csv(self) -> str:
+        return to_csv(self.items)
+
+
+def term_json(term: Term | None) -> Any:
+    """A term as plain JSON: IRIs as strings, numbers and booleans as such, other literals as text."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        datatype = term.datatype.value
+        if datatype.endswith(("#integer", "#int", "#long", "#nonNegativeInteger")):
+            return int(term.value)
+        if datatype.endswith(("#decimal", "#double", "#float")):
+            return float(term.value)
+        if datatype.endswith("#boolean"):
+            return term.value == "true"
+        return term.value
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+@dataclass
+class SparqlTable:
+    """A SELECT result as a table (for ``vcgraph query --file`` / inline queries)."""
+
+    variables: list[str]
+    rows: list[Row]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"variables": self.variables, "rows": [{k: term_json(v) for k, v in r.items()} for r in self.rows]}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def to_csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(self.variables)
+        for row in self.rows:
+            writer.writerow([safe_cell(term_json(row.get(v))) for v in self.variables])
+        return out.getvalue()

@@ -1,0 +1,205 @@
+"""Parameter validation: user text in, typed pyoxigraph terms out (the only form in which it reaches SPARQL).
+
+Allowed values come from the store itself (the vocabularies, the NUTS graph, the waves), so a new concept or
+wave is accepted as soon as it is loaded, and an unknown one is refused with the list of what would work.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode, QuerySolutions
+
+from vcgraph.namespaces import BM, DCTERMS, NUTS, NUTS_SCHEME, PROV, SKOS, VOCAB, XSD
+from vcgraph.questions.catalog import ParamSpec, QuestionInfo
+from vcgraph.sparql.text import bind_parameters
+from vcgraph.store.port import Dataset, Store
+
+Term = NamedNode | Literal
+LANGUAGES = ("en", "fr")
+MAX_LIST = 20
+MAX_TEXT = 200
+_NUTS_CODE = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,3}$")
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no"}
+
+
+class QuestionParameterError(ValueError):
+    """A parameter is unknown, missing or has a value outside what is allowed; says which and what is."""
+
+    def __init__(self, parameter: str, message: str, allowed: Sequence[str] | None = None) -> None:
+        self.parameter = parameter
+        self.allowed = list(allowed) if allowed is not None else None
+        text = f"parameter {parameter!r}: {message}"
+        if self.allowed is not None:
+            text += f"; allowed: {', '.join(self.allowed) if self.allowed else '(none in the store)'}"
+        super().__init__(text)
+        self.message = message
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"parameter": self.parameter, "message": str(self), "allowed": self.allowed}
+
+
+@dataclass(frozen=True)
+class Wave:
+    iri: NamedNode
+    identifier: str
+    started: str | None
+
+
+@dataclass
+class BoundParameters:
+    """Validated parameters: terms to bind, the list a query repeats over, and the echo for the answer."""
+
+    terms: dict[str, Term] = field(default_factory=dict)
+    repeat_variable: str | None = None
+    repeat_values: list[NamedNode] = field(default_factory=list)
+    echo: dict[str, Any] = field(default_factory=dict)
+    lang: str = "en"
+
+    def bindings(self) -> list[dict[str, Term]]:
+        """One binding per query run: a single one, or one per value of the repeated (list) parameter."""
+        if self.repeat_variable is None:
+            return [dict(self.terms)]
+        return [{**self.terms, self.repeat_variable: value} for value in self.repeat_values]
+
+
+def _solutions(store: Store, dataset: Dataset, query: str, values: Mapping[str, Term] | None = None) -> list[Any]:
+    text = bind_parameters(query, values or {})
+    outcome = store.query(text, dataset=dataset)
+    assert isinstance(outcome, QuerySolutions)
+    return list(outcome)
+
+
+_WAVES = f"""
+SELECT ?wave ?id ?start WHERE {{
+  ?wave a <{BM}SurveyWave> ; <{DCTERMS}identifier> ?id .
+  OPTIONAL {{ ?wave <{PROV}startedAtTime> ?start }}
+}}"""
+
+
+def waves(store: Store, dataset: Dataset) -> list[Wave]:
+    """Every wave in the store, oldest first (by start time, then identifier, as 'latest' is defined)."""
+    found: dict[str, Wave] = {}
+    for row in _solutions(store, dataset, _WAVES):
+        start = row["start"].value if row["start"] is not None else None
+        found[row["wave"].value] = Wave(row["wave"], row["id"].value, start)
+    return sorted(found.values(), key=lambda w: (w.started or "", w.identifier))
+
+
+def _concepts(store: Store, dataset: Dataset, scheme: str) -> dict[str, NamedNode]:
+    query = f"SELECT ?c ?n WHERE {{ ?c <{SKOS}inScheme> <{VOCAB}{scheme}> ; <{SKOS}notation> ?n }}"
+    return {row["n"].value: row["c"] for row in _solutions(store, dataset, query)}
+
+
+def _natural_key(text: str) -> list[Any]:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+_NUTS_LOOKUP = f"ASK {{ $code <{SKOS}inScheme> <{NUTS_SCHEME}> }}"
+
+
+def _nuts(store: Store, dataset: Dataset, spec_name: str, raw: str) -> NamedNode:
+    code = raw.strip().upper()
+    hint = "any NUTS 2021 code of level 0-3 loaded in the store (e.g. BE3, FRK, FRK26)"
+    if not _NUTS_CODE.match(code):
+        raise QuestionParameterError(spec_name, f"{raw!r} is not a NUTS code", [hint])
+    iri = NamedNode(NUTS + code)
+    outcome = store.query(bind_parameters(_NUTS_LOOKUP, {"code": iri}), dataset=dataset)
+    if not bool(outcome):
+        raise QuestionParameterError(spec_name, f"unknown NUTS code {code!r}", [hint])
+    return iri
+
+
+def _value(store: Store, dataset: Dataset, spec: ParamSpec, raw: str) -> tuple[Term, Any]:
+    """The term to bind and the value to echo for one raw parameter value."""
+    text = raw.strip()
+    if spec.type == "nuts":
+        iri = _nuts(store, dataset, spec.name, text)
+        return iri, iri.value[len(NUTS) :]
+    if spec.type == "concept":
+        assert spec.scheme is not None
+        concepts = _concepts(store, dataset, spec.scheme)
+        for notation, concept in concepts.items():
+            if text.casefold() in (notation.casefold(), concept.value.casefold()):
+                return concept, notation
+        allowed = sorted(concepts, key=_natural_key)
+        raise QuestionParameterError(spec.name, f"unknown {spec.scheme} {raw!r}", allowed)
+    if spec.type == "wave":
+        known = waves(store, dataset)
+        for wave in known:
+            if text == wave.identifier:
+                return wave.iri, wave.identifier
+        raise QuestionParameterError(spec.name, f"unknown wave {raw!r}", [w.identifier for w in known])
+    if spec.type == "int":
+        allowed_range = [f"an integer from {spec.minimum} to {spec.maximum}"]
+        if not re.fullmatch(r"[+-]?\d{1,9}", text):
+            raise QuestionParameterError(spec.name, f"{raw!r} is not an integer", allowed_range)
+        number = int(text)
+        if (spec.minimum is not None and number < spec.minimum) or (spec.maximum is not None and number > spec.maximum):
+            raise QuestionParameterError(spec.name, f"{number} is out of range", allowed_range)
+        return Literal(str(number), datatype=NamedNode(XSD + "integer")), number
+    if spec.type == "bool":
+        if text.lower() in _TRUE:
+            return Literal("true", datatype=NamedNode(XSD + "boolean")), True
+        if text.lower() in _FALSE:
+            return Literal("false", datatype=NamedNode(XSD + "boolean")), False
+        raise QuestionParameterError(spec.name, f"{raw!r} is not a boolean", ["true", "false"])
+    if spec.type == "text":
+        if len(text) > MAX_TEXT:
+            raise QuestionParameterError(spec.name, f"longer than {MAX_TEXT} characters")
+        return Literal(text), text
+    raise AssertionError(f"unhandled parameter type {spec.type}")  # pragma: no cover - catalog checks types
+
+
+def validate_parameters(
+    store: Store, dataset: Dataset, info: QuestionInfo, raw: Mapping[str, str | None], lang: str = "en"
+) -> BoundParameters:
+    """Check every raw value against the question's header and the store; raise on the first bad one."""
+    if lang not in LANGUAGES:
+        raise QuestionParameterError("lang", f"unsupported language {lang!r}", list(LANGUAGES))
+    names = {p.name for p in info.params}
+    for name in raw:
+        if name not in names:
+            raise QuestionParameterError(name, f"not a parameter of {info.id}", sorted(names))
+    bound = BoundParameters(lang=lang)
+    bound.terms["lang"] = Literal(lang)
+    for spec in info.params:
+        given = raw.get(spec.name)
+        if given is not None and given.strip() == "":
+            given = None
+        if given is None:
+            if spec.required:
+                raise QuestionParameterError(spec.name, "is required")
+            if spec.default == "optional":
+                bound.echo[spec.name] = None
+                continue
+            if spec.default == "latest" and spec.type == "wave":
+                known = waves(store, dataset)
+                if not known:
+                    raise QuestionParameterError(spec.name, "no survey wave is loaded yet", [])
+                bound.terms[spec.name] = known[-1].iri
+                bound.echo[spec.name] = known[-1].identifier
+                continue
+            given = spec.default
+        if spec.type == "nuts-list":
+            codes = [c for c in (part.strip() for part in given.split(",")) if c]
+            if not codes or len(codes) > MAX_LIST:
+                raise QuestionParameterError(spec.name, f"give 1 to {MAX_LIST} comma-separated NUTS codes")
+            iris: list[NamedNode] = []
+            for code in codes:
+                iri = _nuts(store, dataset, spec.name, code)
+                if iri not in iris:
+                    iris.append(iri)
+            assert spec.variable is not None
+            bound.repeat_variable = spec.variable
+            bound.repeat_values = iris
+            bound.echo[spec.name] = [iri.value[len(NUTS) :] for iri in iris]
+            continue
+        term, echo = _value(store, dataset, spec, given)
+        bound.terms[spec.name] = term
+        bound.echo[spec.name] = echo
+    return bound

@@ -1,0 +1,256 @@
+"""The question use cases the REST routes and the CLI both call: list, run one question, run any SPARQL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples
+
+from vcgraph.config import Settings
+from vcgraph.questions.answer import QuestionAnswer, Row, SparqlTable
+from vcgraph.questions.catalog import CatalogError, QuestionInfo, load_catalog, parse_param
+from vcgraph.questions.params import BoundParameters, QuestionParameterError, validate_parameters, waves
+from vcgraph.service.dataset import public_dataset
+from vcgraph.sparql.text import bind_parameters, forbidden_operations, parameter_names, tokens
+from vcgraph.store.port import Dataset, Store
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 10_000
+
+
+class UnknownQuestion(LookupError):
+    """No question of that name; carries the names that exist."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        super().__init__(f"unknown question {name!r}; known: {', '.join(known)}")
+        self.name = name
+        self.known = known
+
+
+class QueryRefused(ValueError):
+    """A query the service will not run (an update, SERVICE, LOAD...), with the reason and position."""
+
+
+@dataclass
+class ShapeContext:
+    """What a shaper may use besides the rows: the parameters and the waves' identifiers."""
+
+    store: Store
+    dataset: Dataset
+    params: BoundParameters
+    wave_ids: dict[str, str]  # wave IRI -> identifier
+
+    def wave_id(self, name: str = "wave") -> str | None:
+        term = self.params.terms.get(name)
+        return self.wave_ids.get(term.value) if isinstance(term, NamedNode) else None
+
+
+Items = list[dict[str, Any]]
+Shaper = Callable[[list[Row], ShapeContext], tuple[Items, dict[str, Any] | None]]
+
+
+@dataclass(frozen=True)
+class ShaperEntry:
+    shape: Shaper
+    example_item: dict[str, Any]
+
+
+_SHAPERS: dict[str, ShaperEntry] = {}
+
+
+def shaper(question_id: str, example_item: dict[str, Any]) -> Callable[[Shaper], Shaper]:
+    """Register how the rows of ``queries/<question_id>.rq`` become items (and an example item for the docs)."""
+
+    def register(function: Shaper) -> Shaper:
+        _SHAPERS[question_id] = ShaperEntry(function, example_item)
+        return function
+
+    return register
+
+
+def _registry() -> dict[str, ShaperEntry]:
+    # The shapers register themselves on import; imported here so the catalog is complete whoever calls first.
+    from vcgraph.questions import shapers  # noqa: F401
+
+    return _SHAPERS
+
+
+def list_questions(settings: Settings) -> list[QuestionInfo]:
+    """The questions this deployment answers: every ``queries/*.rq`` with a header and a shaper."""
+    registry = _registry()
+    return [info for info in load_catalog(settings.queries_dir).values() if info.id in registry]
+
+
+def example_item(question_id: str) -> dict[str, Any]:
+    return _registry()[question_id].example_item
+
+
+def get_question(settings: Settings, name: str) -> QuestionInfo:
+    questions = {info.id: info for info in list_questions(settings)}
+    if name not in questions:
+        raise UnknownQuestion(name, sorted(questions))
+    return questions[name]
+
+
+def solutions_to_rows(outcome: QuerySolutions) -> tuple[list[str], list[Row]]:
+    variables = [v.value for v in outcome.variables]
+    rows: list[Row] = []
+    for solution in outcome:
+        rows.append({name: solution[name] for name in variables})
+    return variables, rows
+
+
+def execute_rows(store: Store, dataset: Dataset, info: QuestionInfo, bound: BoundParameters) -> list[Row]:
+    """Run the question's query once per binding; rows of a repeated run carry the repeated value."""
+    rows: list[Row] = []
+    for binding in bound.bindings():
+        outcome = store.query(bind_parameters(info.text, binding), dataset=dataset)
+        if not isinstance(outcome, QuerySolutions):
+            raise CatalogError(f"{info.path.name}: a question must be a SELECT query")
+        _, run_rows = solutions_to_rows(outcome)
+        if bound.repeat_variable is not None:
+            repeated = binding[bound.repeat_variable]
+            for row in run_rows:
+                row.setdefault(bound.repeat_variable, repeated)
+        rows.extend(run_rows)
+    return rows
+
+
+def _page(limit: int | None, offset: int) -> tuple[int | None, int]:
+    if limit is not None and not 0 <= limit <= MAX_LIMIT:
+        raise QuestionParameterError("limit", f"{limit} is out of range", [f"0 to {MAX_LIMIT}"])
+    if offset < 0:
+        raise QuestionParameterError("offset", f"{offset} is negative", ["0 or more"])
+    return limit, offset
+
+
+def run_question(
+    store: Store,
+    settings: Settings,
+    name: str,
+    params: Mapping[str, str],
+    *,
+    limit: int | None = DEFAULT_LIMIT,
+    offset: int = 0,
+    lang: str = "en",
+) -> QuestionAnswer:
+    """Answer question ``name`` with raw string ``params`` (validated here): the one entry point of CLI and REST.
+
+    Raises :class:`UnknownQuestion` or :class:`QuestionParameterError` (which names the parameter and the
+    allowed values) on bad input.
+    """
+    limit, offset = _page(limit, offset)
+    info = get_question(settings, name)
+    dataset = public_dataset(store, settings)
+    bound = validate_parameters(store, dataset, info, dict(params), lang)
+    rows = execute_rows(store, dataset, info, bound)
+    known_waves = {w.iri.value: w.identifier for w in waves(store, dataset)} if _uses_waves(info) else {}
+    context = ShapeContext(store, dataset, bound, known_waves)
+    items, summary = _registry()[info.id].shape(rows, context)
+    page = items[offset:] if limit is None else items[offset : offset + limit]
+    return QuestionAnswer(
+        question=info.id,
+        parameters=bound.echo,
+        items=page,
+        count=len(items),
+        limit=limit,
+        offset=offset,
+        summary=summary,
+        rows=rows,
+    )
+
+
+def _uses_waves(info: QuestionInfo) -> bool:
+    return any(p.type == "wave" for p in info.params)
+
+
+# --- arbitrary SPARQL (vcgraph query --file / inline) ---------------------------------------------------------
+
+_INTEGER = re.compile(r"^[+-]?\d{1,18}$")
+_DECIMAL = re.compile(r"^[+-]?\d+\.\d+$")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def infer_term(raw: str) -> NamedNode | Literal:
+    """The term for a ``--param`` of a query without a header: IRI, integer, decimal, boolean or string."""
+    text = raw.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+        return NamedNode(text)
+    if re.match(r"^(https?|urn):", text):
+        return NamedNode(text)
+    if _INTEGER.match(text):
+        return Literal(text, datatype=NamedNode(_XSD + "integer"))
+    if _DECIMAL.match(text):
+        return Literal(text, datatype=NamedNode(_XSD + "decimal"))
+    if text in ("true", "false"):
+        return Literal(text, datatype=NamedNode(_XSD + "boolean"))
+    return Literal(raw)
+
+
+def _header_info(text: str) -> QuestionInfo | None:
+    """The parameters declared by a query text's header, if it has ``# param:`` lines."""
+    from pathlib import Path
+
+    params = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#"):
+            break
+        match = re.match(r"^#\s*param:\s?(.*)$", line)
+        if match:
+            params.append(parse_param(match.group(1), f"query:{number}"))
+    if not params:
+        return None
+    return QuestionInfo("query", "", "", "", tuple(params), {}, Path("query.rq"), text)
+
+
+def run_sparql(
+    store: Store, settings: Settings, text: str, params: Mapping[str, str], *, lang: str = "en"
+) -> SparqlTable:
+    """Run any query (a ``.rq`` file's text or an inline query) on the public dataset, ``$name`` bound.
+
+    A text whose header declares ``# param:`` lines has its parameters validated exactly as the questions do;
+    otherwise each value is typed by its form (see :func:`infer_term`). Updates, SERVICE and LOAD are refused.
+    """
+    significant = [t for t in tokens(text) if t.kind not in ("ws", "comment")]
+    refused = forbidden_operations(text)
+    if refused:
+        raise QueryRefused(f"{refused[0].reason} (at character {refused[0].offset})")
+    keywords = {t.keyword for t in significant if t.keyword}
+    if keywords & {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY"} and not keywords & {
+        "SELECT",
+        "ASK",
+        "CONSTRUCT",
+        "DESCRIBE",
+    }:
+        raise QueryRefused("updates are not run by 'query'; use the admin update operation")
+    dataset = public_dataset(store, settings)
+    info = _header_info(text)
+    if info is not None:
+        bound = validate_parameters(store, dataset, info, dict(params), lang)
+        bindings = bound.bindings()
+    else:
+        declared = parameter_names(text)
+        for name in params:
+            if name not in declared:
+                raise QuestionParameterError(name, "the query has no such $variable", sorted(declared))
+        bindings = [{name: infer_term(value) for name, value in params.items()}]
+    variables: list[str] = []
+    rows: list[Row] = []
+    for binding in bindings:
+        outcome = store.query(bind_parameters(text, binding), dataset=dataset)
+        if isinstance(outcome, QuerySolutions):
+            variables, run_rows = solutions_to_rows(outcome)
+            rows.extend(run_rows)
+        elif isinstance(outcome, QueryBoolean):
+            variables = ["boolean"]
+            rows.append(
+                {"boolean": Literal("true" if bool(outcome) else "false", datatype=NamedNode(_XSD + "boolean"))}
+            )
+        elif isinstance(outcome, QueryTriples):
+            variables = ["subject", "predicate", "object"]
+            rows.extend({"subject": t.subject, "predicate": t.predicate, "object": t.object} for t in outcome)
+    return SparqlTable(variables, rows)

@@ -1,0 +1,89 @@
+"""Turning query rows into answer items: references with labels, redacted actors, evidence.
+
+Conventions of the query files this relies on: a thing projected as ``?x`` comes with ``?x_notation`` and
+``?x_label`` when it has them; actors come with ``?<name>_label`` and ``?<name>_visibility``; evidence columns are
+``?statement`` and ``?response``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode
+
+from vcgraph.namespaces import VOCAB
+from vcgraph.questions.answer import Row, term_json
+
+ANONYMOUS = NamedNode(VOCAB + "visibility/anonymous")
+ANONYMOUS_LABEL = "an anonymous actor"
+
+
+def value(row: Row, name: str) -> Any:
+    """The JSON value of a column (None when unbound or absent)."""
+    return term_json(row.get(name))
+
+
+def iri(row: Row, name: str) -> str | None:
+    term = row.get(name)
+    return term.value if isinstance(term, NamedNode) else None
+
+
+def ref(row: Row, name: str) -> dict[str, Any] | None:
+    """``{"id", "notation", "label"}`` of the thing in column ``name``, or None when it is unbound."""
+    term = row.get(name)
+    if term is None:
+        return None
+    out: dict[str, Any] = {"id": term_json(term)}
+    if f"{name}_notation" in row or row.get(f"{name}_notation") is not None:
+        out["notation"] = value(row, f"{name}_notation")
+    out["label"] = value(row, f"{name}_label")
+    return out
+
+
+def is_anonymous(row: Row, name: str = "actor") -> bool:
+    return row.get(f"{name}_visibility") == ANONYMOUS
+
+
+def actor_ref(row: Row, name: str = "actor") -> dict[str, Any] | None:
+    """An actor as it may appear in an answer: anonymous ones only as 'an anonymous actor', without IRI."""
+    if row.get(name) is None:
+        return None
+    if is_anonymous(row, name):
+        return {"id": None, "label": ANONYMOUS_LABEL, "anonymous": True}
+    return {"id": iri(row, name), "label": value(row, f"{name}_label"), "anonymous": False}
+
+
+def evidence(row: Row, wave: str | None, actor: str = "actor", statement: str = "statement") -> dict[str, Any]:
+    """Which statement, from which organisation, wave and response backs an item.
+
+    For an anonymous actor only the wave is given: the statement and response IRIs lead to the actor.
+    """
+    if is_anonymous(row, actor):
+        return {"statement": None, "actor": None, "wave": wave, "response": None}
+    return {
+        "statement": iri(row, statement),
+        "actor": iri(row, actor),
+        "wave": wave,
+        "response": iri(row, "response"),
+    }
+
+
+def integer(row: Row, name: str, default: int = 0) -> int:
+    term = row.get(name)
+    if isinstance(term, Literal):
+        return int(float(term.value))
+    return default
+
+
+def sort_key_notation(item: dict[str, Any] | None) -> tuple[Any, ...]:
+    """Order things by notation (natural order: S2 before S10), then IRI; None last."""
+    if item is None:
+        return (1, "", "")
+    notation = str(item.get("notation") or "")
+    return (0, natural(notation), str(item.get("id") or ""))
+
+
+def natural(text: str) -> tuple[tuple[int, int, str], ...]:
+    """A sort key that orders digit runs as numbers: S2 < S10, T04.02 < T04.10."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text) if p)
