@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
@@ -129,22 +130,126 @@ def forbidden_operations(text: str, *, allowed_graphs: frozenset[str] | None = N
     """
     found: list[Forbidden] = []
     significant = [t for t in tokens(decode_escapes(text)) if t.kind not in ("ws", "comment")]
-    for index, token in enumerate(significant):
+    for token in significant:
         keyword = token.keyword
         if keyword in _FETCHING:
             found.append(Forbidden(keyword, token.start, _FETCHING[keyword]))
-        elif keyword in ("FROM", "USING") and allowed_graphs is not None:
-            following = significant[index + 1 : index + 3]
-            if following and following[0].keyword == "NAMED":
-                following = following[1:]
-            if following and following[0].kind == "iri":
-                iri = following[0].text[1:-1]
-                if iri not in allowed_graphs:
-                    found.append(
-                        Forbidden(
-                            keyword,
-                            token.start,
-                            f"{keyword} <{iri}> names no graph of this store; the server never fetches graphs",
-                        )
+    if allowed_graphs is not None:
+        # Prefixed names and relative IRIs are resolved first, so `FROM ex:g` cannot slip past the check.
+        for clause in dataset_clauses(text):
+            if clause.iri is None or clause.iri not in allowed_graphs:
+                shown = f"<{clause.iri}>" if clause.iri else clause.text
+                found.append(
+                    Forbidden(
+                        clause.keyword,
+                        clause.offset,
+                        f"{clause.keyword} {shown} names no graph of this store; the server never fetches graphs",
                     )
+                )
+        found.sort(key=lambda forbidden: forbidden.offset)
     return found
+
+
+@dataclass(frozen=True)
+class DatasetClause:
+    """One ``FROM``/``FROM NAMED`` (query) or ``USING``/``USING NAMED`` (update) clause, its IRI resolved."""
+
+    keyword: str  # FROM or USING
+    named: bool
+    iri: str | None  # None when the name could not be resolved (unknown prefix, relative IRI without BASE)
+    text: str  # the name as written, for error messages
+    offset: int
+
+
+def _resolve(reference: str, base: str | None) -> str | None:
+    """An absolute IRI for ``reference`` (RFC 3986 resolution against ``base``), None if it stays relative."""
+    if _ABSOLUTE.match(reference):
+        return reference
+    if base is None:
+        return None
+    return urljoin(base, reference)
+
+
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_LOCAL_ESCAPE = re.compile(r"\\(.)")
+
+
+def dataset_clauses(text: str) -> list[DatasetClause]:
+    """The dataset clauses of a query or update, with prefixed names and relative IRIs resolved.
+
+    ``BASE`` and ``PREFIX`` declarations are followed in order, as the grammar applies them (an update may
+    declare more of them between operations). ``FROM``, ``USING`` and ``NAMED`` are keywords nowhere else in
+    SPARQL 1.1, so every occurrence outside strings, IRIs and comments starts a dataset clause.
+    """
+    base: str | None = None
+    prefixes: dict[str, str] = {}
+    clauses: list[DatasetClause] = []
+    significant = [t for t in tokens(decode_escapes(text)) if t.kind not in ("ws", "comment")]
+    for index, token in enumerate(significant):
+        keyword = token.keyword
+        following = significant[index + 1 : index + 3]
+        if keyword == "BASE" and following and following[0].kind == "iri":
+            base = _resolve(following[0].text[1:-1], base) or base
+        elif keyword == "PREFIX" and len(following) == 2 and following[0].kind == "word":
+            if following[0].text.endswith(":") and following[1].kind == "iri":
+                resolved = _resolve(following[1].text[1:-1], base)
+                if resolved is not None:
+                    prefixes[following[0].text[:-1]] = resolved
+        elif keyword in ("FROM", "USING"):
+            named = bool(following) and following[0].keyword == "NAMED"
+            name = following[1] if named and len(following) > 1 else (following[0] if following and not named else None)
+            if name is None:
+                continue  # not a dataset clause the parser would accept; the parser reports it
+            iri: str | None = None
+            if name.kind == "iri":
+                iri = _resolve(name.text[1:-1], base)
+            elif name.kind == "word" and ":" in name.text:
+                prefix, _, local = name.text.partition(":")
+                if prefix in prefixes:
+                    iri = prefixes[prefix] + _LOCAL_ESCAPE.sub(r"\1", local)
+            clauses.append(DatasetClause(keyword, named, iri, name.text, token.start))
+    return clauses
+
+
+def has_dataset_keyword(text: str, keyword: str) -> bool:
+    """Whether ``keyword`` (e.g. ``WITH``) occurs as a keyword, not inside a string, IRI or comment."""
+    wanted = keyword.upper()
+    return any(t.keyword == wanted for t in tokens(decode_escapes(text)))
+
+
+class UsingConflict(ValueError):
+    """``using-graph-uri`` parameters cannot be applied to this update."""
+
+
+def add_using_clauses(update: str, clauses: str) -> str:
+    """Put ``clauses`` (``USING <g> USING NAMED <h>``, already serialised from terms) into every
+    DELETE/INSERT ... WHERE operation of ``update``, just before its ``WHERE``.
+
+    This is how the protocol's ``using-graph-uri``/``using-named-graph-uri`` parameters take effect: as if each
+    operation had been written with those USING clauses. The insertion point is a ``WHERE`` keyword at brace
+    depth 0 that follows a template's closing brace; the ``DELETE WHERE`` short form cannot take USING clauses,
+    so it is refused.
+    """
+    out: list[str] = []
+    depth = 0
+    previous: Token | None = None
+    for token in tokens(update):
+        if token.kind in ("ws", "comment"):
+            out.append(token.text)
+            continue
+        if token.kind == "other" and token.text == "{":
+            depth += 1
+        elif token.kind == "other" and token.text == "}":
+            depth -= 1
+        elif token.keyword == "WHERE" and depth == 0 and previous is not None:
+            if previous.keyword == "DELETE":
+                line, column = line_column(update, token.start)
+                raise UsingConflict(
+                    f"at {line}:{column}: using-graph-uri/using-named-graph-uri cannot apply to the DELETE WHERE "
+                    "short form; write DELETE { ... } WHERE { ... }"
+                )
+            if previous.text == "}":
+                out.append(clauses + " ")
+        out.append(token.text)
+        previous = token
+    return "".join(out)

@@ -1,0 +1,63 @@
+"""The HTTP application: SPARQL 1.1 endpoint, Graph Store, REST questions and linked data in one FastAPI app."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from vcgraph import __version__
+from vcgraph.config import Settings
+from vcgraph.http import graph_store, sparql
+from vcgraph.http.errors import install_error_handlers
+from vcgraph.store.port import Store
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+OPTIONAL_ROUTERS = ("vcgraph.http.questions", "vcgraph.http.linked_data")
+"""Routers of other parts of vcgraph, included when their module is installed."""
+
+DESCRIPTION = """
+Knowledge graph of the European healthcare biomanufacturing value chain.
+
+* `/sparql`: SPARQL 1.1 query endpoint (GET, form POST, direct POST; content negotiation; the YASGUI editor in a
+  browser; the service description without a query);
+* `/sparql/update` and `/sparql/store` (Graph Store Protocol): writes, with `Authorization: Bearer <admin token>`;
+* `/api/...`: gap, convergence and matchmaking questions;
+* `/id/...`: linked data.
+
+Errors are `{"error": code, "detail": ...}` (plain text on the SPARQL protocol endpoints); every response carries
+`X-Request-ID`.
+"""
+
+
+def _optional_router(module_name: str) -> APIRouter | None:
+    """The ``router`` of ``module_name`` when that module exists.
+
+    Only the module's absence is tolerated: an ImportError raised *inside* an existing module is a bug and
+    propagates, and so does a module without a ``router``.
+    """
+    if importlib.util.find_spec(module_name) is None:
+        return None
+    module = importlib.import_module(module_name)
+    router: APIRouter = module.router
+    return router
+
+
+def create_app(settings: Settings, store: Store) -> FastAPI:
+    """The application serving ``store`` as ``settings`` say; the caller owns the store (opens and closes it)."""
+    app = FastAPI(title="vcgraph", version=__version__, description=DESCRIPTION)
+    app.state.settings = settings
+    app.state.store = store
+    install_error_handlers(app)
+    app.include_router(sparql.router)
+    app.include_router(graph_store.router)
+    for module_name in OPTIONAL_ROUTERS:
+        router = _optional_router(module_name)
+        if router is not None:
+            app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

@@ -1,0 +1,183 @@
+"""SPARQL 1.1 Graph Store HTTP Protocol at /sparql/store, indirect identification (``?default``, ``?graph=``).
+
+Reads (GET, HEAD) are public and see public graphs only; writes (PUT, POST, DELETE) need the admin token.
+``?default`` is the store's own default graph (where an RDF file without graph names lands), whatever
+``VCGRAPH_DEFAULT_GRAPH`` says about the default graph of queries.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import uuid
+from collections.abc import Iterable
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pyoxigraph import DefaultGraph, NamedNode, Triple, parse
+from starlette.concurrency import run_in_threadpool
+
+from vcgraph.http.auth import require_admin
+from vcgraph.http.bodies import MAX_GRAPH_BYTES, read_body
+from vcgraph.http.deps import get_settings, get_store
+from vcgraph.http.errors import ApiError
+from vcgraph.http.negotiation import negotiate
+from vcgraph.http.sparql_protocol import media_type_and_charset
+from vcgraph.namespaces import Minter
+from vcgraph.sparql.formats import GRAPH_FORMATS, GRAPH_UPLOAD_FORMATS, content_type
+from vcgraph.store.port import GraphName, Store
+
+router = APIRouter(tags=["SPARQL 1.1"])
+
+_DOC = (
+    "Graph Store Protocol, indirect identification: `?default` or `?graph=<IRI>`. GET/HEAD return a public "
+    "graph (Turtle, N-Triples, RDF/XML, JSON-LD); PUT replaces, POST merges, DELETE removes (admin token). "
+    "POST without a graph creates a new graph and returns its IRI in `Location`."
+)
+
+
+def _target(request: Request, *, allow_none: bool = False) -> GraphName | None:
+    parameters = request.query_params.multi_items()
+    graphs = [value for key, value in parameters if key == "graph"]
+    default = any(key == "default" for key, _ in parameters)
+    if default and graphs:
+        raise ApiError(400, "bad_request", "give either ?default or ?graph=<IRI>, not both")
+    if len(graphs) > 1:
+        raise ApiError(400, "bad_request", f"?graph is given {len(graphs)} times; name one graph")
+    if default:
+        return DefaultGraph()
+    if not graphs:
+        if allow_none:
+            return None
+        raise ApiError(400, "bad_request", "name the graph: ?default or ?graph=<IRI>")
+    try:
+        return NamedNode(graphs[0])
+    except ValueError:
+        raise ApiError(400, "bad_request", f"graph: {graphs[0]!r} is not an absolute IRI") from None
+
+
+def _exists(store: Store, graph: GraphName) -> bool:
+    return isinstance(graph, DefaultGraph) or graph in store.graphs()
+
+
+def _describe_graph(graph: GraphName) -> str:
+    return "the default graph" if isinstance(graph, DefaultGraph) else f"graph <{graph.value}>"
+
+
+def _parse_rdf(body: bytes, media_type: str | None, base_iri: str) -> list[Triple]:
+    """Triples of an uploaded document; multipart bodies give the union of their parts."""
+    if media_type is None:
+        raise ApiError(
+            415, "unsupported_media_type", "missing Content-Type: send Turtle, N-Triples, RDF/XML or JSON-LD"
+        )
+    if media_type.startswith("multipart/"):
+        raise ApiError(415, "unsupported_media_type", "nested multipart bodies are not accepted")
+    rdf_format = GRAPH_UPLOAD_FORMATS.get(media_type)
+    if rdf_format is None:
+        accepted = ", ".join(GRAPH_UPLOAD_FORMATS)
+        raise ApiError(
+            415, "unsupported_media_type", f"Content-Type {media_type} is not an RDF format; send {accepted}"
+        )
+    try:
+        return [Triple(q.subject, q.predicate, q.object) for q in parse(body, format=rdf_format, base_iri=base_iri)]
+    except SyntaxError as exc:
+        raise ApiError(400, "bad_request", f"the {media_type} body is not valid: {exc}") from None
+
+
+def _read_upload(content_type_header: str | None, body: bytes, base_iri: str) -> list[Triple]:
+    media_type, _ = media_type_and_charset(content_type_header)
+    if media_type != "multipart/form-data":
+        return _parse_rdf(body, media_type, base_iri)
+    # A multipart body (GSP 5.5): each part is an RDF document with its own Content-Type.
+    header = f"Content-Type: {content_type_header}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1")
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(header + body)
+    if not message.is_multipart():
+        raise ApiError(400, "bad_request", "the multipart body has no parts (check the boundary)")
+    triples: list[Triple] = []
+    for index, part in enumerate(message.iter_parts(), start=1):
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            raise ApiError(400, "bad_request", f"multipart part {index} has no content")
+        part_type = part.get_content_type() if part.get("Content-Type") else None
+        try:
+            triples += _parse_rdf(payload, part_type, base_iri)
+        except ApiError as exc:
+            raise ApiError(exc.status, exc.code, f"multipart part {index}: {exc.detail}") from None
+    return triples
+
+
+def _insert_data(graph: GraphName, triples: Iterable[Triple]) -> str:
+    """An INSERT DATA update for ``triples`` (serialised by pyoxigraph, never from raw text)."""
+    lines = "\n".join(f"{triple} ." for triple in triples)
+    if isinstance(graph, DefaultGraph):
+        return f"INSERT DATA {{\n{lines}\n}}"
+    return f"INSERT DATA {{ GRAPH {graph} {{\n{lines}\n}} }}"
+
+
+@router.api_route("/sparql/store", methods=["GET", "HEAD"], name="graph_store_read", summary="Graph Store: read",
+                  description=_DOC)
+async def graph_store_read(request: Request) -> Response:
+    store, settings = get_store(request), get_settings(request)
+    graph = _target(request)
+    assert graph is not None
+    if isinstance(graph, NamedNode) and not Minter(settings.base_iri).is_public_graph(graph.value):
+        raise ApiError(403, "forbidden", "restricted and staging graphs are not served")
+    media_type = negotiate(request.headers.get("accept"), list(GRAPH_FORMATS))
+    if media_type is None:
+        raise ApiError(406, "not_acceptable", "acceptable formats: " + ", ".join(GRAPH_FORMATS))
+
+    def read() -> bytes:
+        if not _exists(store, graph):
+            raise ApiError(404, "not_found", f"no {_describe_graph(graph)} in this store")
+        return store.dump(GRAPH_FORMATS[media_type], graph)
+
+    body = await run_in_threadpool(read)
+    headers = {"Vary": "Accept"}
+    if request.method == "HEAD":
+        headers["Content-Length"] = str(len(body))
+        return Response(status_code=200, media_type=content_type(media_type), headers=headers)
+    return Response(body, media_type=content_type(media_type), headers=headers)
+
+
+@router.api_route("/sparql/store", methods=["PUT", "POST", "DELETE"], name="graph_store_write",
+                  summary="Graph Store: write (admin)", description=_DOC)
+async def graph_store_write(request: Request) -> Response:
+    store, settings = get_store(request), get_settings(request)
+    require_admin(request, settings)
+    graph = _target(request, allow_none=request.method == "POST")
+    if request.method == "DELETE":
+        assert graph is not None
+        return await run_in_threadpool(_delete, store, graph)
+    body = await read_body(request, MAX_GRAPH_BYTES)
+    created_new = graph is None
+    if graph is None:
+        # POST to the store itself (GSP 5.5): a fresh graph, named under the deployment's base IRI.
+        graph = NamedNode(f"{settings.base_iri}graph/posted/{uuid.uuid4().hex}")
+    base_iri = graph.value if isinstance(graph, NamedNode) else str(request.url_for("graph_store_read"))
+    triples = await run_in_threadpool(_read_upload, request.headers.get("content-type"), body, base_iri)
+    target = graph
+
+    def write() -> Response:
+        existed = _exists(store, target)
+        if request.method == "PUT":
+            if isinstance(target, NamedNode):
+                store.replace_graphs({target: triples})
+            else:
+                # One update request = one transaction: readers never see the default graph half replaced.
+                store.update("DROP SILENT DEFAULT ;\n" + _insert_data(target, triples))
+        elif triples:
+            store.update(_insert_data(target, triples))
+        if created_new:
+            assert isinstance(target, NamedNode)
+            return Response(status_code=201, headers={"Location": target.value})
+        return Response(status_code=204 if existed else 201)
+
+    return await run_in_threadpool(write)
+
+
+def _delete(store: Store, graph: GraphName) -> Response:
+    if not _exists(store, graph):
+        raise ApiError(404, "not_found", f"no {_describe_graph(graph)} in this store")
+    store.clear_graph(graph)
+    return Response(status_code=204)
+

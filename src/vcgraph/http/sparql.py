@@ -1,0 +1,150 @@
+"""The SPARQL 1.1 Protocol routes: /sparql (query, service description, editor) and /sparql/update.
+
+Protocol reading is in :mod:`vcgraph.http.sparql_protocol`, negotiation in :mod:`vcgraph.http.negotiation`,
+execution in :mod:`vcgraph.service.sparql`; this module only maps their outcomes to HTTP.
+Errors are plain text here, as SPARQL clients (and the protocol's examples) expect.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pyoxigraph import serialize
+from starlette.concurrency import run_in_threadpool
+
+from vcgraph.config import Settings
+from vcgraph.http.auth import require_admin
+from vcgraph.http.bodies import MAX_QUERY_BYTES, read_body
+from vcgraph.http.deps import get_settings, get_store
+from vcgraph.http.editor import EDITOR_CSP, editor_page, load_examples
+from vcgraph.http.errors import ApiError, error_code
+from vcgraph.http.negotiation import negotiate
+from vcgraph.http.service_description import service_description
+from vcgraph.http.sparql_protocol import (
+    ProtocolError,
+    QueryRequest,
+    parse_query_request,
+    parse_update_request,
+)
+from vcgraph.namespaces import PREFIXES
+from vcgraph.service.dataset import public_graphs
+from vcgraph.service.sparql import SparqlRefused, answer, run_query, run_update
+from vcgraph.sparql.formats import GRAPH_FORMATS, content_type, offered_types
+from vcgraph.store.port import Store
+
+router = APIRouter(tags=["SPARQL 1.1"])
+
+_HTML = "text/html"
+_PROTOCOL_DOC = """
+SPARQL 1.1 Protocol. Send the query as `?query=` (GET), as the `query` field of an
+`application/x-www-form-urlencoded` POST, or as the body of an `application/sparql-query` POST;
+`default-graph-uri` / `named-graph-uri` (repeatable) choose the dataset among the public graphs.
+SELECT/ASK answers: SPARQL JSON, XML, CSV, TSV; CONSTRUCT/DESCRIBE: Turtle, N-Triples, RDF/XML, JSON-LD,
+chosen by `Accept`. Without a query: the service description (RDF) or, for a browser, the YASGUI editor.
+SERVICE and LOAD are refused; restricted graphs are never visible.
+"""
+
+
+def _plain(status: int, message: str, headers: dict[str, str] | None = None) -> ApiError:
+    return ApiError(status, error_code(status), message, headers=headers, plain_text=True)
+
+
+def _not_acceptable(offered: list[str]) -> ApiError:
+    return _plain(406, "none of the formats this answer comes in is acceptable; offered: " + ", ".join(offered))
+
+
+def _execute(store: Store, settings: Settings, request: QueryRequest, accept: str | None) -> Response:
+    try:
+        outcome = run_query(
+            store,
+            settings,
+            request.query,
+            default_graph_uris=request.default_graph_uris,
+            named_graph_uris=request.named_graph_uris,
+        )
+        offered = offered_types(outcome)
+        media_type = negotiate(accept, offered)
+        if media_type is None:
+            raise _not_acceptable(offered)
+        body = answer(outcome, media_type)
+    except SyntaxError as exc:
+        # pyoxigraph's message carries the position: "error at 1:25: expected ..."
+        raise _plain(400, f"malformed query: {exc}") from None
+    except SparqlRefused as exc:
+        raise _plain(400, exc.message) from None
+    return Response(body, media_type=content_type(media_type), headers={"Vary": "Accept"})
+
+
+def _describe(request: Request, store: Store, settings: Settings) -> Response:
+    offered = [*GRAPH_FORMATS, _HTML]
+    media_type = negotiate(request.headers.get("accept"), offered)
+    if media_type is None:
+        raise _not_acceptable(offered)
+    if media_type == _HTML:
+        page = editor_page(request.url.path, "/static", load_examples(settings.queries_dir))
+        return HTMLResponse(page, headers={"Content-Security-Policy": EDITOR_CSP, "Vary": "Accept"})
+    endpoint = str(request.url_for("sparql_query"))
+    update_endpoint = str(request.url_for("sparql_update"))
+    triples = service_description(endpoint, update_endpoint, public_graphs(store, settings), settings)
+    prefixes = {"sd": "http://www.w3.org/ns/sparql-service-description#", "dcterms": PREFIXES["dcterms"]}
+    body = serialize(triples, format=GRAPH_FORMATS[media_type], prefixes=prefixes) or b""
+    return Response(body, media_type=content_type(media_type), headers={"Vary": "Accept"})
+
+
+@router.api_route("/sparql", methods=["GET", "POST"], name="sparql_query", summary="SPARQL 1.1 query endpoint",
+                  description=_PROTOCOL_DOC)
+async def sparql_query(request: Request) -> Response:
+    store, settings = get_store(request), get_settings(request)
+    body = await read_body(request, MAX_QUERY_BYTES, plain_text=True) if request.method == "POST" else b""
+    try:
+        parsed = parse_query_request(
+            request.method, request.query_params.multi_items(), request.headers.get("content-type"), body
+        )
+    except ProtocolError as exc:
+        raise _plain(exc.status, exc.message) from None
+    if parsed is None:
+        return await run_in_threadpool(_describe, request, store, settings)
+    return await run_in_threadpool(_execute, store, settings, parsed, request.headers.get("accept"))
+
+
+@router.api_route(
+    "/sparql/update",
+    methods=["GET", "POST"],
+    name="sparql_update",
+    summary="SPARQL 1.1 update endpoint (admin)",
+    description="SPARQL 1.1 Update by form (`update` field) or `application/sparql-update` POST, with "
+    "`using-graph-uri` / `using-named-graph-uri`. Needs `Authorization: Bearer <VCGRAPH_ADMIN_TOKEN>`. "
+    "LOAD and SERVICE are refused.",
+)
+async def sparql_update(request: Request) -> Response:
+    store, settings = get_store(request), get_settings(request)
+    if request.method != "POST":
+        # GET is declared only to answer it with the protocol's explanation rather than a bare 405.
+        raise _plain(405, "updates are sent by POST only", headers={"Allow": "POST"})
+    require_admin(request, settings, plain_text=True)
+    body = await read_body(request, MAX_QUERY_BYTES, plain_text=True)
+    try:
+        parsed = parse_update_request(
+            request.method, request.query_params.multi_items(), request.headers.get("content-type"), body
+        )
+    except ProtocolError as exc:
+        raise _plain(exc.status, exc.message) from None
+
+    base_iri = str(request.url_for("sparql_update"))
+
+    def execute() -> None:
+        try:
+            run_update(
+                store,
+                parsed.update,
+                using_graph_uris=parsed.using_graph_uris,
+                using_named_graph_uris=parsed.using_named_graph_uris,
+                base_iri=base_iri,
+            )
+        except SyntaxError as exc:
+            raise _plain(400, f"malformed update: {exc}") from None
+        except SparqlRefused as exc:
+            raise _plain(400, exc.message) from None
+
+    await run_in_threadpool(execute)
+    return Response(status_code=204)
