@@ -1,0 +1,1 @@
+"""Survey records to RDF triples (docs/model.md)."""

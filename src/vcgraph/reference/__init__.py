@@ -1,0 +1,1 @@
+"""Reference data: NUTS regions, ISO countries, the ontology and vocabulary files."""

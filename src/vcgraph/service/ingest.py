@@ -1,0 +1,180 @@
+"""Use case: ingest one survey export as one wave (read -> template -> RDF -> SHACL -> store).
+
+By default a file is all or nothing: any invalid row (template error or SHACL violation) rejects the whole file
+and nothing is written. With ``quarantine=True`` the valid rows are written and the others reported. Either way
+the wave graph and its restricted graph are swapped in one atomic ``replace_graphs``: readers see the previous
+wave or the new one, never a mix, and a failed ingest leaves the previous wave untouched. The same file ingested
+twice gives the same quads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vcgraph.config import Settings
+from vcgraph.namespaces import WAVE_ID, Minter
+from vcgraph.rdf.mapping import WaveTriples, map_records
+from vcgraph.reference.loader import ReferenceData, load_reference_data
+from vcgraph.store.port import Store
+from vcgraph.survey.errors import FILE_ROW, RowError
+from vcgraph.survey.reader import read_survey
+from vcgraph.survey.template import SurveyRecord, TemplateResult, parse_table
+from vcgraph.validation.locate import RecordLocator
+from vcgraph.validation.shacl import ValidationReport, validate_graph
+from vcgraph.vocabulary import SCHEMES, Vocabularies
+
+
+class IngestError(ValueError):
+    """The ingest cannot start (bad wave id); row problems are reported in :class:`IngestReport` instead."""
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did: counts, every rejected row with its errors, warnings, what was written where."""
+
+    path: str
+    wave: str
+    rows_read: int = 0
+    rows_ingested: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    triples_written: int = 0
+    graphs: list[str] = field(default_factory=list)
+    written: bool = False
+    quarantine: bool = False
+
+    @property
+    def rows_rejected(self) -> list[int]:
+        """Spreadsheet row numbers of the rejected rows (1 = the header: a missing column; 0 = the whole file)."""
+        return sorted({e.row for e in self.errors})
+
+    @property
+    def ok(self) -> bool:
+        """Every row was valid and the wave was written."""
+        return self.written and not self.errors
+
+    def text(self) -> str:
+        if self.written:
+            head = (
+                f"wave {self.wave}: {self.rows_ingested} of {self.rows_read} row(s) ingested from {self.path}, "
+                f"{self.triples_written} triple(s) written to {', '.join(self.graphs)}"
+            )
+        else:
+            head = f"wave {self.wave}: nothing written; {self.rows_read} row(s) read from {self.path}"
+        lines = [head]
+        if self.errors:
+            lines.append(f"{len(self.rows_rejected)} row(s) rejected:")
+            lines += [f"  {e}" for e in sorted(self.errors)]
+        lines += [f"warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def check_wave_id(wave: str) -> None:
+    if not WAVE_ID.match(wave):
+        raise IngestError(
+            f"wave id {wave!r} is invalid: 1-64 characters, letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit (e.g. 2026-W1)"
+        )
+
+
+def ensure_reference_data(store: Store, settings: Settings, reference: ReferenceData | None = None) -> dict[str, int]:
+    """(Re)load ``ontology/vcgraph.ttl``, the other ``ontology/*.ttl`` and NUTS into their graphs, atomically.
+
+    Idempotent: the same files give the same quads. Returns the number of triples per graph IRI.
+    """
+    reference = reference or load_reference_data(settings)
+    minter = Minter(settings.base_iri)
+    graphs = {
+        minter.ontology_graph(): reference.ontology,
+        minter.vocabularies_graph(): reference.vocabularies,
+        minter.nuts_graph(): reference.nuts,
+    }
+    store.replace_graphs(graphs)
+    return {graph.value: len(triples) for graph, triples in graphs.items()}
+
+
+@dataclass
+class _Checked:
+    """The outcome of the template and SHACL steps on one file."""
+
+    template: TemplateResult
+    records: list[SurveyRecord]
+    triples: WaveTriples
+    shacl: ValidationReport
+
+
+def check_survey(
+    settings: Settings,
+    path: Path,
+    wave: str,
+    reference: ReferenceData,
+    *,
+    quarantine: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> _Checked:
+    """Read, check and map a file; with ``quarantine``, drop the rows SHACL rejects and map the rest again."""
+    vocabularies = Vocabularies.from_triples(reference.vocabularies, required=SCHEMES)
+    table = read_survey(path)
+    template = parse_table(table, vocabularies, reference.nuts_index, progress)
+    minter = Minter(settings.base_iri)
+    shapes_reference = reference.vocabularies + reference.nuts
+    records = list(template.records)
+    shacl_errors: list[RowError] = []
+    while True:
+        triples = map_records(records, wave, minter)
+        shacl = validate_graph(
+            triples.public, shapes_reference, settings.shapes_dir, locator=RecordLocator(records, wave, minter)
+        )
+        shacl_errors.extend(shacl.errors)
+        rejected = {e.row for e in shacl.errors}
+        # Without quarantine one violation rejects the file anyway; with it, rows are dropped until the rest is
+        # valid, and a violation no row explains (row 0) keeps the whole file out.
+        if not quarantine or not rejected or FILE_ROW in rejected:
+            break
+        records = [r for r in records if r.row not in rejected]
+    shacl.errors = shacl_errors
+    return _Checked(template, records, triples, shacl)
+
+
+def ingest_survey(
+    store: Store,
+    settings: Settings,
+    path: Path,
+    wave: str,
+    *,
+    quarantine: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> IngestReport:
+    """Ingest ``path`` as wave ``wave``, replacing that wave atomically.
+
+    Raises :class:`IngestError` for a bad wave id, ``SurveyReadError`` for an unreadable file, and
+    ``VocabularyError``/``NutsError``/``ShapesError`` for a broken checkout (all ``ValueError``). Row problems do not
+    raise: they are in the report, and ``report.written`` says whether anything was written.
+    """
+    check_wave_id(wave)
+    reference = load_reference_data(settings)
+    checked = check_survey(settings, path, wave, reference, quarantine=quarantine, progress=progress)
+    errors = sorted(set(checked.template.errors + checked.shacl.errors))
+    report = IngestReport(
+        path=str(path),
+        wave=wave,
+        rows_read=checked.template.rows_read,
+        errors=errors,
+        warnings=list(checked.template.warnings),
+        quarantine=quarantine,
+    )
+    file_level = any(e.row == FILE_ROW for e in errors)
+    if (errors and not quarantine) or file_level or not checked.records:
+        # An empty result would replace the previous wave with nothing: keep the previous wave instead.
+        return report
+    minter = Minter(settings.base_iri)
+    wave_graph, restricted_graph = minter.wave_graph(wave), minter.restricted_graph(wave)
+    ensure_reference_data(store, settings, reference)
+    store.replace_graphs({wave_graph: checked.triples.public, restricted_graph: checked.triples.restricted})
+    report.rows_ingested = len(checked.records)
+    report.triples_written = len(checked.triples.public) + len(checked.triples.restricted)
+    report.graphs = [wave_graph.value, restricted_graph.value]
+    report.written = True
+    return report

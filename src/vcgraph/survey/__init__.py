@@ -1,0 +1,1 @@
+"""Reading survey exports and checking them against the canonical template."""

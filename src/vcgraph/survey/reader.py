@@ -1,0 +1,154 @@
+"""Step 1 of the ingest: a survey export (CSV or XLSX) -> rows of ``{column: text}``.
+
+The format is told by the content, not the file name (an ``.csv`` saved by Excel may be anything): XLSX is a zip
+archive, legacy XLS an OLE2 compound file (refused), anything else must be UTF-8 text. Row numbers are the ones a
+spreadsheet user sees: the header is row 1, the first answer row 2, blank rows counted but skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+UTF8_BOM = b"\xef\xbb\xbf"
+DELIMITERS = (",", ";", "\t")
+MAX_ROWS = 100_000
+
+
+class SurveyReadError(ValueError):
+    """The file cannot be read as a survey export at all (as opposed to rows with bad values)."""
+
+
+@dataclass(frozen=True)
+class SurveyTable:
+    """The header and the non-blank rows of a survey export, each row with its spreadsheet row number."""
+
+    columns: list[str]
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    format: str = "csv"
+
+
+def read_survey(path: Path) -> SurveyTable:
+    """Read a CSV (UTF-8, with or without BOM, ``,`` ``;`` or tab separated) or XLSX (first sheet) export."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SurveyReadError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return read_survey_bytes(data, name=str(path))
+
+
+def read_survey_bytes(data: bytes, name: str = "<upload>") -> SurveyTable:
+    """As :func:`read_survey`, from the bytes of an upload."""
+    if not data.strip():
+        raise SurveyReadError(f"{name} is empty")
+    if data.startswith(OLE2_MAGIC):
+        raise SurveyReadError(f"{name} is a legacy Excel .xls file; save it as .xlsx or as CSV (UTF-8)")
+    if data.startswith(ZIP_MAGIC):
+        return _read_xlsx(data, name)
+    return _read_csv(data, name)
+
+
+def _read_csv(data: bytes, name: str) -> SurveyTable:
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM) :]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SurveyReadError(
+            f"{name} is neither an XLSX workbook nor UTF-8 text (invalid byte at offset {exc.start}, line {line}); "
+            "export the CSV as UTF-8"
+        ) from exc
+    if "\x00" in text:
+        raise SurveyReadError(f"{name} is a binary file, not a CSV or XLSX survey export")
+    header_line = text.splitlines()[0] if text.splitlines() else ""
+    # The separator is the one the header uses most: template column names contain none of them, whereas ';'
+    # is also the multi-value separator inside cells, so the body must not vote.
+    delimiter = max(DELIMITERS, key=header_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        raise SurveyReadError(f"{name}: CSV syntax error at line {reader.line_num}: {exc}") from exc
+    return _table([(number, cells) for number, cells in enumerate(records, start=1)], name, "csv")
+
+
+def _read_xlsx(data: bytes, name: str) -> SurveyTable:
+    # openpyxl parses the XML with defusedxml when installed (it is a dependency), and data_only=True returns
+    # the values Excel cached, so no formula is ever evaluated.
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise SurveyReadError(f"{name} is a zip archive but not a readable XLSX workbook ({exc})") from exc
+    try:
+        if not workbook.worksheets:
+            raise SurveyReadError(f"{name}: the workbook has no worksheet")
+        sheet = workbook.worksheets[0]
+        numbered: list[tuple[int, list[str]]] = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > MAX_ROWS + 1:
+                raise SurveyReadError(f"{name}: more than {MAX_ROWS} rows; split the survey into several files")
+            numbered.append((number, [_cell_text(value) for value in values]))
+    finally:
+        workbook.close()
+    return _table(numbered, name, "xlsx")
+
+
+def _cell_text(value: object) -> str:
+    """The text a spreadsheet user typed, for the typed values openpyxl returns."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # TRL 6 typed in Excel comes back as 6.0
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _table(numbered: list[tuple[int, list[str]]], name: str, fmt: str) -> SurveyTable:
+    header_at = next((i for i, (_, cells) in enumerate(numbered) if any(c.strip() for c in cells)), None)
+    if header_at is None:
+        raise SurveyReadError(f"{name} has no header row")
+    header_row, header = numbered[header_at]
+    if header_row != 1:
+        raise SurveyReadError(f"{name}: the header must be on row 1, found it on row {header_row}")
+    # Trailing empty header cells are what spreadsheets leave after the last column; not columns.
+    while header and not header[-1].strip():
+        header.pop()
+    columns = [cell.strip() for cell in header]
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for position, column in enumerate(columns, start=1):
+        if not column:
+            problems.append(f"row 1, column {position}: empty column name")
+        elif column in seen:
+            problems.append(f"row 1, column {position}: column {column!r} repeats column {seen[column]}")
+        else:
+            seen[column] = position
+    rows: list[tuple[int, dict[str, str]]] = []
+    for number, cells in numbered[header_at + 1 :]:
+        if not any(cell.strip() for cell in cells):
+            continue
+        extra = [c for c in cells[len(columns) :] if c.strip()]
+        if extra:
+            problems.append(f"row {number}: {len(columns) + len(extra)} cells but only {len(columns)} columns")
+            continue
+        padded = cells + [""] * (len(columns) - len(cells))
+        rows.append((number, {column: padded[i].strip() for i, column in enumerate(columns) if column}))
+    if len(rows) > MAX_ROWS:
+        raise SurveyReadError(f"{name}: more than {MAX_ROWS} rows; split the survey into several files")
+    if problems:
+        raise SurveyReadError(f"{name} cannot be read as a table: " + "; ".join(problems))
+    return SurveyTable(columns=[c for c in columns if c], rows=rows, format=fmt)

@@ -1,0 +1,557 @@
+"""Step 2 of the ingest: rows of the canonical survey template -> typed :class:`SurveyRecord` s + every problem.
+
+The template (docs/model.md and the README) fixes the column names; their order is free and unknown columns are
+reported as warnings and ignored. Every problem of every row is reported at once, each as a :class:`RowError`
+naming its row and column, so a respondent can fix the file in one pass.
+
+Decisions the template leaves open, taken here:
+
+* ``trl_Txx`` needs a ``tech_Txx`` of ``develop``, ``routine`` or ``pilot``: a TRL without a relation, or with
+  ``interested``/``need`` (nothing is operated at a maturity), is an error rather than silently dropped.
+* One response per organisation and wave: a second row with the same actor key (same ``organisation_id``, or same
+  name and country) is an error naming the first row, since both would describe one actor differently.
+* ``organisation_id`` is compared without spaces, dots, dashes and slashes and upper-cased (``BE 0123.456.789`` is
+  ``BE0123456789``), so the actor keeps its IRI across waves however the number was typed.
+* ``website`` must be an ``http(s)`` URL; a bare host (``www.example.org``) is read as ``https://www.example.org``.
+* ``consent_contact`` accepts ``yes``/``no`` and their French and boolean spellings (``oui``, ``non``, ``true``,
+  ``false``: what a spreadsheet checkbox exports).
+* Free text of a need may not hold an e-mail address: personal data goes to ``contact_email`` only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from pyoxigraph import NamedNode
+
+from vcgraph.namespaces import Minter
+from vcgraph.reference.countries import COMMON_MISTAKES, ISO_3166_ALPHA2
+from vcgraph.reference.nuts import NutsIndex, nuts_prefix
+from vcgraph.survey.errors import RowError
+from vcgraph.survey.reader import SurveyTable
+from vcgraph.vocabulary import Vocabularies, normalise
+
+STAGE_CODES = tuple(f"S{i:02d}" for i in range(1, 17))
+TECHNOLOGY_CODES = tuple(f"T{i:02d}" for i in range(1, 21))
+NEED_NUMBERS = (1, 2, 3)
+NEED_FIELDS = ("stage", "technology", "product_class", "min_trl", "urgency", "text")
+
+REQUIRED_COLUMNS = ("response_id", "submitted", "organisation", "country", "nuts", "actor_type", "sectors")
+OPTIONAL_COLUMNS = (
+    "organisation_id",
+    "website",
+    "size",
+    "clusters",
+    "product_classes",
+    "gmp_status",
+    *(f"stage_{code}" for code in STAGE_CODES),
+    *(f"tech_{code}" for code in TECHNOLOGY_CODES),
+    *(f"trl_{code}" for code in TECHNOLOGY_CODES),
+    *(f"need{n}_{name}" for n in NEED_NUMBERS for name in NEED_FIELDS),
+    "skills_shortage",
+    "training_offered",
+    "contact_email",
+    "visibility",
+    "consent_contact",
+)
+TEMPLATE_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+
+STAGE_MODES = ("offer", "in-house", "plan", "need")
+TECHNOLOGY_MODES = ("develop", "routine", "pilot", "interested", "need")
+TRL_MODES = ("develop", "routine", "pilot")
+SEPARATOR = ";"
+MAX_TEXT = 1000
+MAX_NAME = 300
+
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_LABEL}(?:\.{_LABEL})+$")
+_EMAIL_IN_TEXT = re.compile(r"[^\s@<>()]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?$|^\d{1,3}(?:\.\d{1,3}){3}$")
+_IRI_FORBIDDEN = re.compile(r"[\x00-\x20<>\"{}|\\^`]")
+_ID_PUNCTUATION = re.compile(r"[\s./-]+")
+_YES = {"yes", "oui", "true", "y", "1"}
+_NO = {"no", "non", "false", "n", "0"}
+
+
+@dataclass(frozen=True)
+class StagePosition:
+    """``stage_Sxx``: the actor's position on one value-chain stage."""
+
+    code: str
+    stage: NamedNode
+    mode: NamedNode
+
+
+@dataclass(frozen=True)
+class TechnologyRelation:
+    """``tech_Txx`` (+ ``trl_Txx``): the actor's relation to one technology family."""
+
+    code: str
+    technology: NamedNode
+    mode: NamedNode
+    trl: int | None
+
+
+@dataclass(frozen=True)
+class NeedRecord:
+    """``needN_*``: one structured need (at least a stage or a technology)."""
+
+    number: int
+    stage: NamedNode | None
+    technology: NamedNode | None
+    product_class: NamedNode | None
+    min_trl: int | None
+    urgency: NamedNode | None
+    text: str | None
+
+
+@dataclass(frozen=True)
+class SkillRecord:
+    """One skill of ``skills_shortage`` (mode ``shortage``) or ``training_offered`` (mode ``training``)."""
+
+    mode: str
+    code: str
+    skill: NamedNode
+
+
+@dataclass(frozen=True)
+class SurveyRecord:
+    """One valid template row, every vocabulary value resolved to its concept IRI."""
+
+    row: int
+    response_id: str
+    submitted: str  # xsd:dateTime lexical form; a date alone is midnight; zoned times are given in UTC (Z)
+    organisation: str
+    organisation_id: str | None
+    website: str | None
+    country: str  # ISO 3166-1 alpha-2
+    nuts: str
+    actor_type: NamedNode
+    size: NamedNode | None
+    sectors: tuple[NamedNode, ...]
+    clusters: tuple[str, ...]
+    product_classes: tuple[NamedNode, ...]
+    gmp_status: NamedNode | None
+    stages: tuple[StagePosition, ...]
+    technologies: tuple[TechnologyRelation, ...]
+    needs: tuple[NeedRecord, ...]
+    skills: tuple[SkillRecord, ...]
+    contact_email: str | None
+    visibility: NamedNode
+    anonymous: bool
+    consent_contact: bool | None
+
+    @property
+    def actor_key(self) -> str:
+        return Minter("").actor_key(self.organisation_id, self.organisation, self.country)
+
+
+@dataclass
+class TemplateResult:
+    """What the template step makes of a table: the valid records, every error, warnings, counts."""
+
+    records: list[SurveyRecord] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    rows_read: int = 0
+
+    @property
+    def rejected_rows(self) -> list[int]:
+        return sorted({e.row for e in self.errors})
+
+
+def parse_table(
+    table: SurveyTable,
+    vocabularies: Vocabularies,
+    nuts: NutsIndex,
+    progress: Callable[[int, int], None] | None = None,
+) -> TemplateResult:
+    """Check every row of ``table`` against the template and resolve it to a :class:`SurveyRecord`.
+
+    ``progress(rows done, rows total)`` is called after each row.
+    """
+    result = TemplateResult(rows_read=len(table.rows))
+    present = set(table.columns)
+    for column in table.columns:
+        if column not in TEMPLATE_COLUMNS:
+            result.warnings.append(f"row 1, column {column}: not a template column, ignored")
+    missing = [c for c in REQUIRED_COLUMNS if c not in present]
+    for column in missing:
+        result.errors.append(RowError(1, column, "", "required column is missing from the header"))
+    if missing:
+        return result
+    seen_ids: dict[str, int] = {}
+    seen_actors: dict[str, int] = {}
+    for done, (number, cells) in enumerate(table.rows, start=1):
+        row = _RowParser(number, cells, vocabularies, nuts)
+        record = row.parse()
+        response_id = cells.get("response_id", "")
+        if response_id:
+            if response_id in seen_ids:
+                row.error("response_id", response_id, f"duplicate: already used on row {seen_ids[response_id]}")
+            else:
+                seen_ids[response_id] = number
+        if record is not None:
+            key = record.actor_key
+            if key in seen_actors:
+                column = "organisation_id" if record.organisation_id else "organisation"
+                row.error(
+                    column,
+                    cells.get(column, ""),
+                    f"same organisation as row {seen_actors[key]}: one response per organisation and wave",
+                )
+            else:
+                seen_actors[key] = number
+        result.errors.extend(row.errors)
+        if record is not None and not row.errors:
+            result.records.append(record)
+        if progress is not None:
+            progress(done, len(table.rows))
+    return result
+
+
+class _RowParser:
+    """Reads one row, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, number: int, cells: dict[str, str], vocabularies: Vocabularies, nuts: NutsIndex) -> None:
+        self.number = number
+        self.cells = cells
+        self.vocabularies = vocabularies
+        self.nuts = nuts
+        self.errors: list[RowError] = []
+
+    def error(self, column: str, value: str, reason: str) -> None:
+        self.errors.append(RowError(self.number, column, value, reason))
+
+    def text(self, column: str, required: bool = False, max_length: int = MAX_NAME) -> str | None:
+        value = " ".join(self.cells.get(column, "").split())
+        if not value:
+            if required:
+                self.error(column, "", "required value is missing")
+            return None
+        if len(value) > max_length:
+            self.error(column, value[:40] + "...", f"longer than {max_length} characters")
+            return None
+        return value
+
+    # vocabulary values --------------------------------------------------------------------------------------
+    def concept(self, column: str, scheme: str, value: str, allowed: tuple[str, ...] | None = None) -> NamedNode | None:
+        vocabularies = self.vocabularies
+        found = vocabularies.candidates(scheme, value)
+        what = scheme.replace("-", " ")
+        if len(found) > 1:
+            names = ", ".join(vocabularies.notation(c) or c.value for c in found)
+            self.error(column, value, f"ambiguous {what}: names {names}; give the code instead")
+            return None
+        if not found:
+            hints = vocabularies.closest(scheme, value)
+            if allowed is not None:
+                hints = [h for h in hints if (vocabularies.match(scheme, h) and self._notation_in(scheme, h, allowed))]
+            if hints:
+                self.error(column, value, f"unknown {what}; did you mean " + " or ".join(repr(h) for h in hints) + "?")
+            else:
+                known = allowed or tuple(vocabularies.scheme(scheme).notations.values())
+                shown = ", ".join(sorted(known)[:20]) + (", ..." if len(known) > 20 else "")
+                self.error(column, value, f"unknown {what}; known codes: {shown}")
+            return None
+        concept = found[0]
+        if allowed is not None and vocabularies.notation(concept) not in allowed:
+            self.error(column, value, f"not allowed here; use one of: {', '.join(allowed)}")
+            return None
+        return concept
+
+    def _given(self, *columns: str) -> bool:
+        return any(self.cells.get(column, "").strip() for column in columns)
+
+    def _notation_in(self, scheme: str, text: str, allowed: tuple[str, ...]) -> bool:
+        concept = self.vocabularies.match(scheme, text)
+        return concept is not None and self.vocabularies.notation(concept) in allowed
+
+    def single(
+        self, column: str, scheme: str, required: bool = False, allowed: tuple[str, ...] | None = None
+    ) -> NamedNode | None:
+        value = self.text(column, required=required)
+        if value is None:
+            return None
+        if SEPARATOR in value.strip(SEPARATOR + " "):
+            self.error(column, value, f"one value only (found several separated by '{SEPARATOR}')")
+            return None
+        return self.concept(column, scheme, value.strip(SEPARATOR + " "), allowed)
+
+    def many(self, column: str, scheme: str, required: bool = False) -> tuple[NamedNode, ...]:
+        values = self.split(column, required)
+        concepts: list[NamedNode] = []
+        for value in values:
+            concept = self.concept(column, scheme, value)
+            if concept is not None and concept not in concepts:
+                concepts.append(concept)
+        return tuple(concepts)
+
+    def split(self, column: str, required: bool = False) -> list[str]:
+        raw = self.cells.get(column, "")
+        # A trailing ';' is how Microsoft Forms ends every multi-choice cell: empty parts are not values.
+        values = [" ".join(part.split()) for part in raw.split(SEPARATOR)]
+        values = [v for v in values if v]
+        if not values and required:
+            self.error(column, raw, "required value is missing")
+        return values
+
+    # typed values --------------------------------------------------------------------------------------------
+    def integer(self, column: str, low: int, high: int) -> int | None:
+        value = self.text(column)
+        if value is None:
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            self.error(column, value, f"not a whole number from {low} to {high}")
+            return None
+        if not low <= number <= high:
+            self.error(column, value, f"out of range: must be from {low} to {high}")
+            return None
+        return number
+
+    def submitted(self) -> str | None:
+        value = self.text("submitted", required=True)
+        if value is None:
+            return None
+        if not _DATE_TIME.match(value):
+            self.error("submitted", value, "not an ISO 8601 date (2026-03-02) or date-time (2026-03-02T10:00:00)")
+            return None
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError as exc:
+            self.error("submitted", value, f"not a valid date: {exc}")
+            return None
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(dt.UTC)
+            return moment.replace(tzinfo=None).isoformat() + "Z"
+        return moment.isoformat()
+
+    def country(self) -> str | None:
+        value = self.text("country", required=True)
+        if value is None:
+            return None
+        code = value.upper()
+        if code in COMMON_MISTAKES:
+            self.error("country", value, f"not an ISO 3166-1 alpha-2 code; did you mean {COMMON_MISTAKES[code]!r}?")
+            return None
+        if code not in ISO_3166_ALPHA2:
+            self.error("country", value, "not an ISO 3166-1 alpha-2 country code (e.g. BE, FR)")
+            return None
+        return code
+
+    def region(self, country: str | None) -> str | None:
+        value = self.text("nuts", required=True)
+        if value is None:
+            return None
+        code = value.upper().replace(" ", "")
+        level = self.nuts.level(code)
+        if level is None:
+            self.error("nuts", value, "not a NUTS 2021 code")
+            return None
+        if level == 0:
+            self.error("nuts", value, "a country, not a region: give a NUTS code of level 1 to 3 (e.g. BE33)")
+            return None
+        prefix = nuts_prefix(country) if country is not None else ""
+        if country is not None and code[:2] != prefix:
+            self.error(
+                "nuts",
+                value,
+                f"region of {self.nuts.country(code)}, not of country {country}"
+                + (f" (NUTS codes of {country} start with {prefix})" if prefix != country else ""),
+            )
+            return None
+        return code
+
+    def website(self) -> str | None:
+        value = self.text("website", max_length=2000)
+        if value is None:
+            return None
+        url = value if "://" in value or ":" in value.split("/")[0] else "https://" + value
+        parts = urlsplit(url)
+        reason = None
+        if parts.scheme.lower() not in ("http", "https"):
+            reason = "not a web address: must start with http:// or https://"
+        elif _IRI_FORBIDDEN.search(url):
+            reason = 'contains spaces or characters not allowed in a web address (<>"{}|\\^`)'
+        elif "@" in parts.netloc:
+            reason = "a web address may not carry a user name or password"
+        elif not parts.hostname or not _HOST.match(parts.hostname):
+            reason = "no valid host name (e.g. https://www.example.org)"
+        else:
+            try:
+                if parts.port is not None and not 0 < parts.port < 65536:
+                    reason = "invalid port"
+            except ValueError:
+                reason = "invalid port"
+        if reason is None:
+            try:
+                NamedNode(url)
+            except ValueError as exc:
+                reason = f"not a valid IRI ({exc})"
+        if reason is not None:
+            self.error("website", value, reason)
+            return None
+        return url
+
+    def email(self) -> str | None:
+        value = self.text("contact_email", max_length=254)
+        if value is None:
+            return None
+        if value.lower().startswith("mailto:"):
+            value = value[len("mailto:") :]
+        if not _EMAIL.match(value):
+            self.error("contact_email", value, "not an e-mail address (name@example.org)")
+            return None
+        return value
+
+    def yes_no(self, column: str) -> bool | None:
+        value = self.text(column)
+        if value is None:
+            return None
+        key = normalise(value)
+        if key in _YES:
+            return True
+        if key in _NO:
+            return False
+        self.error(column, value, "must be yes or no")
+        return None
+
+    def organisation_id(self) -> str | None:
+        value = self.text("organisation_id")
+        if value is None:
+            return None
+        normalised = _ID_PUNCTUATION.sub("", value).upper()
+        if not normalised:
+            self.error("organisation_id", value, "no letter or digit: not an identifier")
+            return None
+        return normalised
+
+    # structured groups ---------------------------------------------------------------------------------------
+    def stages(self) -> tuple[StagePosition, ...]:
+        out: list[StagePosition] = []
+        for code in STAGE_CODES:
+            column = f"stage_{code}"
+            mode = self.single(column, "mode", allowed=STAGE_MODES)
+            stage = self.vocabularies.match("stage", code)
+            if mode is not None and stage is not None:
+                out.append(StagePosition(code, stage, mode))
+        return tuple(out)
+
+    def technologies(self) -> tuple[TechnologyRelation, ...]:
+        out: list[TechnologyRelation] = []
+        for code in TECHNOLOGY_CODES:
+            column, trl_column = f"tech_{code}", f"trl_{code}"
+            has_relation = bool(self.cells.get(column, "").strip())
+            mode = self.single(column, "mode", allowed=TECHNOLOGY_MODES)
+            trl = self.integer(trl_column, 1, 9)
+            technology = self.vocabularies.match("technology", code)
+            if trl is not None:
+                if not has_relation:
+                    self.error(trl_column, str(trl), f"a TRL needs a relation in {column} (develop, routine or pilot)")
+                    continue
+                if mode is not None and self.vocabularies.notation(mode) not in TRL_MODES:
+                    self.error(
+                        trl_column,
+                        str(trl),
+                        f"a TRL applies to develop, routine or pilot only, not to {self.vocabularies.notation(mode)}",
+                    )
+                    continue
+            if mode is not None and technology is not None:
+                out.append(TechnologyRelation(code, technology, mode, trl))
+        return tuple(out)
+
+    def needs(self) -> tuple[NeedRecord, ...]:
+        out: list[NeedRecord] = []
+        for n in NEED_NUMBERS:
+            prefix = f"need{n}_"
+            if not any(self.cells.get(prefix + name, "").strip() for name in NEED_FIELDS):
+                continue
+            errors_before = len(self.errors)
+            stage = self.single(prefix + "stage", "stage")
+            technology = self.single(prefix + "technology", "technology")
+            product_class = self.single(prefix + "product_class", "product-class")
+            min_trl = self.integer(prefix + "min_trl", 1, 9)
+            urgency = self.single(prefix + "urgency", "urgency")
+            text = self.text(prefix + "text", max_length=MAX_TEXT)
+            if text is not None and _EMAIL_IN_TEXT.search(text):
+                self.error(prefix + "text", text, "holds an e-mail address: personal data goes in contact_email only")
+            if stage is None and technology is None and not self._given(prefix + "stage", prefix + "technology"):
+                self.error(prefix + "stage", "", f"a need names a stage or a technology ({prefix}technology)")
+            if len(self.errors) == errors_before:
+                out.append(NeedRecord(n, stage, technology, product_class, min_trl, urgency, text))
+        return tuple(out)
+
+    def skills(self) -> tuple[SkillRecord, ...]:
+        out: list[SkillRecord] = []
+        for column, mode in (("skills_shortage", "shortage"), ("training_offered", "training")):
+            for skill in self.many(column, "skill"):
+                out.append(SkillRecord(mode, self.vocabularies.notation(skill) or "", skill))
+        return tuple(out)
+
+    def parse(self) -> SurveyRecord | None:
+        response_id = self.text("response_id", required=True, max_length=200)
+        submitted = self.submitted()
+        organisation = self.text("organisation", required=True)
+        organisation_id = self.organisation_id()
+        website = self.website()
+        country = self.country()
+        region = self.region(country)
+        actor_type = self.single("actor_type", "actor-type", required=True)
+        size = self.single("size", "size")
+        sectors = self.many("sectors", "sector", required=True)
+        clusters = tuple(dict.fromkeys(self.split("clusters")))
+        product_classes = self.many("product_classes", "product-class")
+        gmp_status = self.single("gmp_status", "gmp-status")
+        stages = self.stages()
+        technologies = self.technologies()
+        needs = self.needs()
+        skills = self.skills()
+        email = self.email()
+        visibility = self.single("visibility", "visibility")
+        if visibility is None and not self.cells.get("visibility", "").strip():
+            visibility = self.vocabularies.match("visibility", "public")
+            if visibility is None:
+                self.error("visibility", "", "the visibility vocabulary has no 'public' concept to default to")
+        consent = self.yes_no("consent_contact")
+        if (
+            self.errors
+            or response_id is None
+            or submitted is None
+            or organisation is None
+            or country is None
+            or region is None
+            or actor_type is None
+            or visibility is None
+        ):
+            return None
+        return SurveyRecord(
+            row=self.number,
+            response_id=response_id,
+            submitted=submitted,
+            organisation=organisation,
+            organisation_id=organisation_id,
+            website=website,
+            country=country,
+            nuts=region,
+            actor_type=actor_type,
+            size=size,
+            sectors=sectors,
+            clusters=clusters,
+            product_classes=product_classes,
+            gmp_status=gmp_status,
+            stages=stages,
+            technologies=technologies,
+            needs=needs,
+            skills=skills,
+            contact_email=email,
+            visibility=visibility,
+            anonymous=self.vocabularies.notation(visibility) == "anonymous",
+            consent_contact=consent,
+        )

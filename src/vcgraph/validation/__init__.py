@@ -1,0 +1,1 @@
+"""SHACL validation of wave graphs."""
