@@ -92,11 +92,15 @@ class Store(Protocol):
 
 
 def open_store(location: str, *, read_only: bool = False) -> Store:
-    """The adapter for ``location``: a path is an embedded on-disk store, ``:memory:`` an in-memory one."""
+    """The adapter for ``location``: a path is an embedded on-disk store, ``:memory:`` an in-memory one, an
+    ``http(s)://`` URL the query endpoint of a remote SPARQL 1.1 store (its update/Graph Store endpoints,
+    credentials, timeout and batch size come from ``VCGRAPH_*`` variables, see
+    :meth:`vcgraph.store.remote.RemoteSettings.from_environment`).
+    """
     if location.startswith(("http://", "https://")):
-        raise StoreError(
-            f"remote stores ({location}) are not supported by this build yet; use a path for the embedded store"
-        )
+        from vcgraph.store.remote import RemoteSettings, RemoteStore
+
+        return RemoteStore(RemoteSettings.from_environment(location), read_only=read_only)
     from vcgraph.store.oxigraph import OxigraphStore
 
     if location == ":memory:":

@@ -1,0 +1,564 @@
+"""Remote adapter: the :class:`~vcgraph.store.port.Store` port over any SPARQL 1.1 store reached by HTTP.
+
+Reads go to the query endpoint (SPARQL 1.1 Protocol), writes to the update endpoint (SPARQL 1.1 Update) or,
+when configured, the Graph Store Protocol endpoint, in bounded batches. Answers are parsed into pyoxigraph's
+classes (``parse_query_results`` / ``parse``) so the layers above cannot tell this adapter from the embedded one.
+
+We speak HTTP with httpx rather than SPARQLWrapper, for reasons that decide correctness and latency:
+
+* SPARQLWrapper (urllib) opens a new TCP connection per request; httpx keeps a connection pool, which matters
+  when one question costs several round trips (graph list, query) and the endpoint must add only milliseconds;
+* SPARQLWrapper hides the HTTP status and headers behind its own exceptions and treats every 2xx alike, while a
+  partial answer must be told from a full one by its status (Virtuoso's 206) and headers (``X-SQL-State``);
+* SPARQLWrapper has one socket timeout; we need separate connect and read timeouts, and a write path (Graph
+  Store Protocol with a raw N-Triples body) that it does not offer.
+
+A store that runs out of time may still answer ``200 OK`` and cut its body (Oxigraph server appends an error
+message to the stream). Every answer is therefore parsed completely before it is returned: a body that does not
+parse to the end raises :class:`TruncatedResult`, never a shorter result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal as TypingLiteral
+
+import httpx
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Triple,
+    parse,
+    parse_query_results,
+    serialize,
+)
+from pyoxigraph import Store as _OxStore
+
+from vcgraph.store.oxigraph import STAGING
+from vcgraph.store.port import Dataset, GraphName, QueryOutcome, StoreError
+
+# Stands for "no graph at all" in a protocol dataset: the SPARQL protocol cannot say "an empty default graph"
+# other than by naming a graph that holds nothing. Never written to.
+EMPTY_GRAPH = NamedNode("urn:vcgraph:empty-graph")
+
+_QUERY_ACCEPT = (
+    "application/sparql-results+json, application/sparql-results+xml;q=0.9, "
+    "application/n-triples;q=0.8, text/turtle;q=0.5"
+)
+_BODY_EXCERPT = 300
+
+AuthScheme = TypingLiteral["basic", "digest"]
+
+
+class TruncatedResult(StoreError):
+    """The store cut its answer (time or row limit): the result is incomplete and must not be served (502)."""
+
+
+class StoreTimeout(StoreError):
+    """The store did not answer within the configured time (504)."""
+
+
+@dataclass(frozen=True)
+class RemoteSettings:
+    """Where and how to reach a remote store; read from the environment by :meth:`from_environment`."""
+
+    query_url: str
+    update_url: str | None = None
+    gsp_url: str | None = None
+    user: str | None = None
+    password: str | None = None
+    auth_scheme: AuthScheme = "basic"
+    timeout: float = 30.0
+    batch_size: int = 50_000
+    default_graph_iri: str | None = None
+
+    @classmethod
+    def from_environment(cls, query_url: str) -> RemoteSettings:
+        """Settings for ``query_url`` (``VCGRAPH_STORE``) from the other ``VCGRAPH_*`` variables.
+
+        ``VCGRAPH_UPDATE_URL`` defaults to the query URL with its final ``/query`` replaced by ``/update``
+        (Oxigraph server, Fuseki), else to the query URL itself (Virtuoso serves both on ``/sparql``).
+        """
+        env = os.environ
+        update_url = env.get("VCGRAPH_UPDATE_URL") or _default_update_url(query_url)
+        auth = env.get("VCGRAPH_STORE_AUTH", "basic").lower()
+        if auth not in ("basic", "digest"):
+            raise StoreError(f"VCGRAPH_STORE_AUTH must be 'basic' or 'digest', not {auth!r}")
+        return cls(
+            query_url=query_url,
+            update_url=update_url,
+            gsp_url=env.get("VCGRAPH_GSP_URL") or None,
+            user=env.get("VCGRAPH_STORE_USER") or None,
+            password=env.get("VCGRAPH_STORE_PASSWORD") or None,
+            auth_scheme=auth,  # type: ignore[arg-type]
+            timeout=_positive_number("VCGRAPH_STORE_TIMEOUT", env.get("VCGRAPH_STORE_TIMEOUT"), 30.0),
+            batch_size=int(_positive_number("VCGRAPH_STORE_BATCH", env.get("VCGRAPH_STORE_BATCH"), 50_000)),
+            default_graph_iri=env.get("VCGRAPH_STORE_DEFAULT_GRAPH") or None,
+        )
+
+
+def _default_update_url(query_url: str) -> str:
+    if query_url.rstrip("/").endswith("/query"):
+        return query_url.rstrip("/")[: -len("query")] + "update"
+    return query_url
+
+
+def _positive_number(name: str, raw: str | None, default: float) -> float:
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise StoreError(f"{name} must be a positive number, not {raw!r}") from None
+    if value <= 0:
+        raise StoreError(f"{name} must be a positive number, not {raw!r}")
+    return value
+
+
+def _excerpt(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= _BODY_EXCERPT else text[:_BODY_EXCERPT] + "..."
+
+
+class RemoteStore:
+    """The :class:`~vcgraph.store.port.Store` port over a SPARQL 1.1 endpoint (Oxigraph server, Virtuoso...).
+
+    The port's default graph is the store's own default graph, or, when ``default_graph_iri`` is set, the named
+    graph of that IRI: stores such as Virtuoso have no separate default graph to write to, and the SPARQL
+    protocol cannot name a store's default graph next to other graphs in ``default-graph-uri``.
+    """
+
+    def __init__(
+        self,
+        settings: RemoteSettings,
+        *,
+        read_only: bool = False,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        if settings.batch_size < 1:
+            raise StoreError(f"the write batch size must be at least 1, not {settings.batch_size}")
+        for url in (settings.query_url, settings.update_url, settings.gsp_url):
+            if url is not None and not url.startswith(("http://", "https://")):
+                raise StoreError(f"store endpoint {url!r} is not an http(s) URL")
+        self.settings = settings
+        self.read_only = read_only
+        self._default_iri = NamedNode(settings.default_graph_iri) if settings.default_graph_iri else None
+        auth: httpx.Auth | None = None
+        if settings.user is not None:
+            password = settings.password or ""
+            if settings.auth_scheme == "digest":
+                auth = httpx.DigestAuth(settings.user, password)
+            else:
+                auth = httpx.BasicAuth(settings.user, password)
+        # Connect fails fast (a dead store is not worth waiting for); reading an answer may take the whole
+        # budget. trust_env=False: a proxy from the environment must not see the store's credentials.
+        timeout = httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0))
+        self._client = httpx.Client(
+            auth=auth, timeout=timeout, transport=transport, trust_env=False, follow_redirects=False
+        )
+
+    # ------------------------------------------------------------------ reads
+
+    def query(
+        self, query: str, *, dataset: Dataset | None = None, base_iri: str | None = None
+    ) -> QueryOutcome:
+        text = _with_base(query, base_iri)
+        params = [("query", text), *self._dataset_params(dataset)]
+        response = self._post(self.settings.query_url, "query", data=params, headers={"Accept": _QUERY_ACCEPT})
+        return _parse_answer(response)
+
+    def _ask_raw(self, query: str) -> bool:
+        """An ASK against the store's own dataset (no protocol dataset), for internal checks."""
+        outcome = self.query(query)
+        if not isinstance(outcome, QueryBoolean):
+            raise StoreError(f"the store answered an ASK query with {type(outcome).__name__}")
+        return bool(outcome)
+
+    def _construct(self, query: str) -> list[Triple]:
+        response = self._post(
+            self.settings.query_url, "query", data=[("query", query)], headers={"Accept": "application/n-triples"}
+        )
+        rdf_format = _rdf_format(response)
+        try:
+            return [quad.triple for quad in parse(response.content, format=rdf_format)]
+        except SyntaxError as exc:
+            raise TruncatedResult(
+                f"the store's answer from {self.settings.query_url} is cut or malformed: {exc}"
+            ) from exc
+
+    def quads(self, graph: GraphName | None = None) -> Iterable[Quad]:
+        if graph is None:
+            return self._all_quads()
+        triples = self._construct(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {self._graph_pattern(graph, '?s ?p ?o')} }}"
+        )
+        return [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+
+    def _all_quads(self) -> Iterator[Quad]:
+        yield from self.quads(DefaultGraph())
+        for name in self.graphs():
+            yield from self.quads(name)
+
+    def dump(self, format: RdfFormat, graph: GraphName | None = None) -> bytes:
+        if format.supports_datasets:
+            data = serialize(self.quads(graph), format=format)
+        else:
+            data = serialize(
+                (quad.triple for quad in self.quads(graph or DefaultGraph())),
+                format=format,
+            )
+        return data or b""
+
+    def graphs(self) -> list[NamedNode]:
+        # GRAPH ?g {} enumerates the named graphs from the store's graph list instead of scanning every quad
+        # (SELECT DISTINCT ?g over all quads costs seconds at a million triples); the FILTER drops graphs
+        # that exist but are empty, as the port promises non-empty ones.
+        outcome = self.query("SELECT ?g WHERE { GRAPH ?g { } FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }")
+        if not isinstance(outcome, QuerySolutions):
+            raise StoreError("the store answered the graph list with something other than solutions")
+        names: set[str] = set()
+        for solution in outcome:
+            term = solution["g"]
+            if isinstance(term, NamedNode) and not term.value.startswith(STAGING):
+                names.add(term.value)
+        if self._default_iri is not None:
+            names.discard(self._default_iri.value)
+        names.discard(EMPTY_GRAPH.value)
+        return [NamedNode(name) for name in sorted(names)]
+
+    # ----------------------------------------------------------------- writes
+
+    def update(self, update: str, *, base_iri: str | None = None) -> None:
+        self._require_writable()
+        self._post(self._update_url(), "update", data=[("update", _with_base(update, base_iri))])
+
+    def replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Triple]]) -> None:
+        self._require_writable()
+        token = uuid.uuid4().hex
+        staged: dict[NamedNode, NamedNode] = {}
+        try:
+            for target, triples in graphs.items():
+                staging = NamedNode(f"{STAGING}{token}:{len(staged)}")
+                staged[target] = staging
+                self._insert_batches(staging, triples)
+            # One update request: the store applies it in one transaction, so readers see every old graph
+            # or every new one.
+            swap = " ;\n".join(
+                f"DROP SILENT GRAPH {target} ;\nMOVE SILENT GRAPH {staging} TO GRAPH {target}"
+                for target, staging in staged.items()
+            )
+            if swap:
+                self._post(self._update_url(), "update", data=[("update", swap)])
+        finally:
+            self._drop_graphs(staged.values())
+
+    def load(self, source: Path | bytes, format: RdfFormat, graph: GraphName | None = None) -> None:
+        self._require_writable()
+        parse_args: dict[str, object] = {"format": format}
+        if isinstance(source, Path):
+            parse_args["path"] = str(source)
+        else:
+            parse_args["input"] = source
+        # The parser gives quads in the default graph for triple formats: those go to ``graph``. Quad
+        # formats keep their own graphs, as the embedded adapter does.
+        triples_graph: GraphName = DefaultGraph() if graph is None or format.supports_datasets else graph
+        token = uuid.uuid4().hex
+        staged: dict[GraphName, NamedNode] = {}
+        try:
+            self._stage_quads(parse(**parse_args), triples_graph, token, staged)  # type: ignore[arg-type]
+            # Everything is staged: add it to its graphs in one update request, one transaction.
+            moves = " ;\n".join(
+                f"ADD SILENT GRAPH {staging} TO {self._graph_ref(target)}" for target, staging in staged.items()
+            )
+            if moves:
+                self._post(self._update_url(), "update", data=[("update", moves)])
+        finally:
+            self._drop_graphs(staged.values())
+
+    def _stage_quads(
+        self,
+        quads: Iterable[Quad],
+        default_target: GraphName,
+        token: str,
+        staged: dict[GraphName, NamedNode],
+    ) -> None:
+        """Send parsed quads to one staging graph per target graph, in bounded batches."""
+        buffers: dict[GraphName, _Batch] = {}
+        for quad in quads:
+            target = quad.graph_name
+            if isinstance(target, BlankNode):
+                raise StoreError("quads in blank-node graphs cannot be stored; name the graph with an IRI")
+            if isinstance(target, DefaultGraph):
+                target = default_target
+            batch = buffers.get(target)
+            if batch is None:
+                staging = NamedNode(f"{STAGING}{token}:{len(staged)}")
+                staged[target] = staging
+                batch = buffers[target] = _Batch(self, staging)
+            batch.add(quad.triple)
+        for batch in buffers.values():
+            batch.finish()
+
+    def clear_graph(self, graph: GraphName) -> None:
+        self._require_writable()
+        stored = self._stored_graph(graph)
+        operation = "CLEAR SILENT DEFAULT" if stored is None else f"DROP SILENT GRAPH {stored}"
+        self._post(self._update_url(), "update", data=[("update", operation)])
+
+    def close(self) -> None:
+        self._client.close()
+
+    # -------------------------------------------------------------- internals
+
+    def _insert_batches(self, staging: NamedNode, triples: Iterable[Triple]) -> None:
+        batch = _Batch(self, staging)
+        for triple in triples:
+            batch.add(triple)
+        batch.finish()
+
+    def _send_triples(self, graph: NamedNode, triples: Sequence[Triple]) -> None:
+        body = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
+        if self.settings.gsp_url is not None:
+            self._post(
+                self.settings.gsp_url,
+                "graph store write",
+                params={"graph": graph.value},
+                content=body,
+                headers={"Content-Type": "application/n-triples"},
+            )
+        else:
+            # N-Triples terms are SPARQL terms: pyoxigraph escapes them, so the data cannot break out of the
+            # INSERT DATA block whatever its strings hold.
+            update = f"INSERT DATA {{ GRAPH {graph} {{\n{body.decode('utf-8')}}} }}"
+            self._post(self._update_url(), "update", data=[("update", update)])
+
+    def _drop_graphs(self, graphs: Iterable[NamedNode]) -> None:
+        drops = " ;\n".join(f"DROP SILENT GRAPH {g}" for g in graphs)
+        if not drops:
+            return
+        # Cleaning up after a failure must not hide that failure; a staging graph left behind is never part
+        # of any answer (graphs() hides it) and discard_staging() removes it.
+        with contextlib.suppress(StoreError):
+            self._post(self._update_url(), "update", data=[("update", drops)])
+
+    def discard_staging(self) -> None:
+        """Remove every staging graph on the store, for an operator after a crash.
+
+        Not called automatically, unlike the embedded adapter's: several services may share a remote store,
+        and another one's replace may be staging right now.
+        """
+        self._require_writable()
+        outcome = self.query("SELECT ?g WHERE { GRAPH ?g { } }")
+        if isinstance(outcome, QuerySolutions):
+            staging = [
+                s["g"] for s in outcome if isinstance(s["g"], NamedNode) and s["g"].value.startswith(STAGING)
+            ]
+            self._drop_graphs(staging)
+
+    def _stored_graph(self, graph: GraphName) -> NamedNode | None:
+        """The named graph that holds ``graph`` on the store; None for the store's own default graph."""
+        if isinstance(graph, DefaultGraph):
+            return self._default_iri
+        return graph
+
+    def _graph_pattern(self, graph: GraphName, pattern: str) -> str:
+        stored = self._stored_graph(graph)
+        return pattern if stored is None else f"GRAPH {stored} {{ {pattern} }}"
+
+    def _graph_ref(self, graph: GraphName) -> str:
+        """``GRAPH <iri>`` or ``DEFAULT``, as ADD/MOVE name a graph."""
+        stored = self._stored_graph(graph)
+        return "DEFAULT" if stored is None else f"GRAPH {stored}"
+
+    def _update_url(self) -> str:
+        return self.settings.update_url or _default_update_url(self.settings.query_url)
+
+    def _require_writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"the store at {self.settings.query_url} was opened read-only")
+
+    def _dataset_params(self, dataset: Dataset | None) -> list[tuple[str, str]]:
+        """``default-graph-uri`` / ``named-graph-uri`` parameters for a port dataset.
+
+        Once either parameter is sent, the protocol dataset is exactly what they list, so both lists are
+        spelled out; an empty default graph is the IRI of a graph that holds nothing.
+        """
+        if dataset is None:
+            return []
+        default = dataset.default_graphs
+        named = dataset.named_graphs
+        if default is None and named is None and not dataset.union_default_graph:
+            return []
+        if default is None and dataset.union_default_graph:
+            default = [DefaultGraph(), *self.graphs()]
+        elif default is None:
+            default = [DefaultGraph()]
+        if named is None:
+            if list(default) == [DefaultGraph()] and self._default_iri is None:
+                return []  # the store's own dataset is exactly this one
+            named = self.graphs()
+        default_iris = self._resolve_default_graphs(default)
+        if not default_iris:
+            default_iris = [EMPTY_GRAPH.value]
+        params = [("default-graph-uri", iri) for iri in default_iris]
+        params += [("named-graph-uri", g.value) for g in named]
+        return params
+
+    def _resolve_default_graphs(self, graphs: Sequence[GraphName]) -> list[str]:
+        iris: list[str] = []
+        for graph in graphs:
+            if isinstance(graph, NamedNode):
+                iris.append(graph.value)
+            elif self._default_iri is not None:
+                iris.append(self._default_iri.value)
+            elif self._ask_raw("ASK { ?s ?p ?o }"):
+                # Dropping an empty graph from a union changes nothing; dropping a non-empty one would.
+                raise StoreError(
+                    "the remote store has triples in its default graph, which the SPARQL protocol cannot name "
+                    "next to other graphs; move them to a named graph or set VCGRAPH_STORE_DEFAULT_GRAPH to "
+                    "the IRI of the graph that stands for the default graph"
+                )
+        return iris
+
+    def _post(
+        self,
+        url: str,
+        what: str,
+        *,
+        data: list[tuple[str, str]] | None = None,
+        content: bytes | None = None,
+        params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        try:
+            if data is not None:
+                # httpx takes repeated form fields as a mapping of lists.
+                form: dict[str, list[str]] = {}
+                for key, value in data:
+                    form.setdefault(key, []).append(value)
+                response = self._client.post(url, data=form, params=params, headers=headers)
+            else:
+                response = self._client.post(url, content=content, params=params, headers=headers)
+        except httpx.TimeoutException as exc:
+            raise StoreTimeout(
+                f"the store at {url} did not answer the {what} within {self.settings.timeout:g} s"
+            ) from exc
+        except httpx.RemoteProtocolError as exc:
+            # The connection closed before the announced end of the body: a cut answer.
+            raise TruncatedResult(f"the store at {url} cut its answer to the {what}: {exc}") from exc
+        except httpx.HTTPError as exc:
+            raise StoreError(f"cannot reach the store at {url}: {exc}") from exc
+        _check_status(response, url, what)
+        return response
+
+
+class _Batch:
+    """Triples bound for one staging graph, sent every ``batch_size`` triples.
+
+    Triples that mention a blank node are held back and sent together in the last request: a blank node label
+    only means the same node within one request, so splitting them would split the node.
+    """
+
+    def __init__(self, store: RemoteStore, graph: NamedNode) -> None:
+        self.store = store
+        self.graph = graph
+        self.ground: list[Triple] = []
+        self.with_blank_nodes: list[Triple] = []
+
+    def add(self, triple: Triple) -> None:
+        if isinstance(triple.subject, BlankNode) or isinstance(triple.object, BlankNode):
+            self.with_blank_nodes.append(triple)
+            return
+        self.ground.append(triple)
+        if len(self.ground) >= self.store.settings.batch_size:
+            self.store._send_triples(self.graph, self.ground)
+            self.ground = []
+
+    def finish(self) -> None:
+        rest = self.ground + self.with_blank_nodes
+        if rest:
+            self.store._send_triples(self.graph, rest)
+        self.ground, self.with_blank_nodes = [], []
+
+
+def _with_base(text: str, base_iri: str | None) -> str:
+    """The protocol has no base IRI parameter; a BASE prologue says the same (a BASE in the text still wins)."""
+    if base_iri is None:
+        return text
+    try:
+        base = NamedNode(base_iri)
+    except ValueError as exc:
+        raise ValueError(f"base IRI {base_iri!r} is not a valid IRI: {exc}") from exc
+    return f"BASE {base}\n{text}"
+
+
+def _check_status(response: httpx.Response, url: str, what: str) -> None:
+    status = response.status_code
+    if status == 206:
+        # Virtuoso's "anytime" answer: what it found before its time limit, flagged by status and SQL state.
+        state = response.headers.get("X-SQL-State", "?")
+        message = response.headers.get("X-SQL-Message", "")
+        raise TruncatedResult(
+            f"the store at {url} returned a partial answer to the {what} (HTTP 206, SQL state {state}"
+            + (f": {message}" if message else "")
+            + ")"
+        )
+    if 200 <= status < 300:
+        return
+    body = _excerpt(response.text)
+    if status == 400 and what in ("query", "update"):
+        raise SyntaxError(f"the store rejected the {what}: {body}")
+    if status in (401, 403):
+        raise StoreError(f"the store at {url} refused the credentials for the {what} (HTTP {status})")
+    if status in (502, 503, 504):
+        raise StoreTimeout(f"the store at {url} is unavailable or timed out on the {what} (HTTP {status}): {body}")
+    raise StoreError(f"the store at {url} failed the {what} (HTTP {status}): {body}")
+
+
+def _media_type(response: httpx.Response) -> str:
+    return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+
+
+def _rdf_format(response: httpx.Response) -> RdfFormat:
+    media_type = _media_type(response)
+    rdf_format = RdfFormat.from_media_type(media_type) if media_type else None
+    if rdf_format is None:
+        raise StoreError(f"the store answered with {media_type or 'no content type'}, not an RDF format")
+    return rdf_format
+
+
+def _parse_answer(response: httpx.Response) -> QueryOutcome:
+    media_type = _media_type(response)
+    body = response.content
+    results_format = QueryResultsFormat.from_media_type(media_type) if media_type else None
+    try:
+        if results_format is not None:
+            outcome = parse_query_results(body, format=results_format)
+            if isinstance(outcome, QuerySolutions):
+                # The parser is lazy: a cut body fails only when its end is reached. Read it all once, then
+                # hand out a fresh iterator over the body we now know is whole.
+                for _ in outcome:
+                    pass
+                outcome = parse_query_results(body, format=results_format)
+            return outcome
+        rdf_format = RdfFormat.from_media_type(media_type) if media_type else None
+        if rdf_format is None:
+            raise StoreError(f"the store answered with {media_type or 'no content type'}, not a SPARQL result")
+        # QueryTriples has no public constructor: load the answer into a scratch in-memory store and let it
+        # hand the triples back as the same class the embedded adapter returns.
+        scratch = _OxStore()
+        scratch.load(body, format=rdf_format)
+        return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+    except SyntaxError as exc:
+        raise TruncatedResult(f"the store's answer is cut or malformed ({media_type}): {exc}") from exc
