@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,3 +116,20 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
         yield server
     finally:
         _stop(server.process)
+
+
+@pytest.fixture
+def start_oxigraph(tmp_path: Path) -> Iterator[Callable[..., OxigraphServer]]:
+    """Start extra Oxigraph servers with their own options (``start_oxigraph("--timeout-s", "1")``)."""
+    started: list[OxigraphServer] = []
+
+    def start(*extra_args: str) -> OxigraphServer:
+        server = start_oxigraph_server(tmp_path / f"oxigraph-{len(started)}", extra_args=extra_args)
+        started.append(server)
+        return server
+
+    try:
+        yield start
+    finally:
+        for server in started:
+            _stop(server.process)
