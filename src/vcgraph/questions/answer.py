@@ -37,6 +37,8 @@ def _short(value: Any) -> str:
         for key in ("notation", "label", "id", "statement"):
             if value.get(key) not in (None, ""):
                 return str(value[key])
+        if isinstance(value.get("actor"), Mapping):  # a candidate or member: shown by its actor
+            return _short(value["actor"])
         return json.dumps(value, sort_keys=True, ensure_ascii=False)
     return "" if value is None else str(value)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from vcgraph.namespaces import NUTS
 from vcgraph.questions.answer import Row
+from vcgraph.questions.consortium import Candidate, solve_cover
 from vcgraph.questions.service import Items, ShapeContext, shaper
 from vcgraph.questions.shaping import (
     actor_ref,
@@ -258,3 +259,244 @@ def gaps_coverage(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
         item["actors_by_region"][_code(iri(row, "region"))] = integer(row, "actors")
     ordered = sorted(items.values(), key=lambda i: (i["order"] is None, i["order"] or 0, sort_key_notation(i)))
     return ordered, None
+
+
+GMP_SCORE = {"gmp-certified": 1.0, "gmp-ready": 0.5}
+
+
+def _fit(need: dict[str, Any], candidate: dict[str, Any]) -> dict[str, float | None]:
+    """The fit of one candidate to one need, per criterion (None: the need does not ask for it)."""
+    min_trl = need["min_trl"]
+    best_trl = candidate["_best_trl"]
+    if need["technology"] is None:
+        technology = None
+    elif candidate["_technology"]:
+        technology = 1.0
+    else:
+        technology = 0.5 if candidate["_family"] else 0.0
+    if min_trl is None or need["technology"] is None:
+        trl = None
+    elif best_trl is None:
+        trl = 0.0
+    else:
+        trl = 1.0 if best_trl >= min_trl else round(best_trl / min_trl, 2)
+    return {
+        "stage": None if need["stage"] is None else (1.0 if candidate["_stage"] else 0.0),
+        "technology": technology,
+        "trl": trl,
+        "product_class": None if need["product_class"] is None else (1.0 if candidate["_class"] else 0.0),
+        "gmp": GMP_SCORE.get(str(candidate["_gmp"] or ""), 0.0),
+    }
+
+
+@shaper(
+    "matchmaking-needs",
+    example_item={
+        **_EXAMPLE_NEED,
+        "candidates": [
+            {
+                "actor": {
+                    "id": "https://w3id.org/vcgraph/id/actor/id-de789",
+                    "label": "Theta Separations",
+                    "anonymous": False,
+                },
+                "score": 3.5,
+                "max_score": 5,
+                "meets_need": True,
+                "breakdown": {"stage": 1.0, "technology": 1.0, "trl": 1.0, "product_class": 0.0, "gmp": 0.5},
+                "best_trl": 7,
+                "gmp_status": "gmp-ready",
+                "evidence": [
+                    "https://w3id.org/vcgraph/id/wave/2026-W2/response/R-theta/stage/S05",
+                    "https://w3id.org/vcgraph/id/wave/2026-W2/response/R-theta/technology/T04.02",
+                ],
+            }
+        ],
+        "anonymous_candidates": 0,
+    },
+)
+def matchmaking_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    needs: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        key = str(iri(row, "need"))
+        need = needs.get(key)
+        if need is None:
+            need = needs[key] = {**_need_item(row, ctx), "candidates": {}, "anonymous_candidates": set()}
+        provider = iri(row, "provider")
+        if provider is None:
+            continue
+        if is_anonymous(row, "provider"):
+            # anonymous actors cannot be contacted: counted, never proposed
+            need["anonymous_candidates"].add(provider)
+            continue
+        candidate = need["candidates"].setdefault(
+            provider,
+            {
+                "actor": actor_ref(row, "provider"),
+                "_stage": False,
+                "_technology": False,
+                "_family": False,
+                "_best_trl": None,
+                "_class": bool(value(row, "product_class_match")),
+                "_gmp": value(row, "provider_gmp_notation"),
+                "evidence": [],
+            },
+        )
+        match = value(row, "match")
+        if match == "stage":
+            candidate["_stage"] = True
+        elif match == "technology":
+            candidate["_technology"] = True
+            trl = value(row, "offer_trl")
+            if trl is not None and (candidate["_best_trl"] is None or trl > candidate["_best_trl"]):
+                candidate["_best_trl"] = trl
+        elif match == "technology-family":
+            candidate["_family"] = True
+        offer = iri(row, "offer")
+        if offer and offer not in candidate["evidence"]:
+            candidate["evidence"].append(offer)
+    items = []
+    for need in needs.values():
+        ranked = []
+        for candidate in need["candidates"].values():
+            breakdown = _fit(need, candidate)
+            scored = [v for v in breakdown.values() if v is not None]
+            hard = [breakdown[k] for k in ("stage", "technology", "trl") if breakdown[k] is not None]
+            ranked.append(
+                {
+                    "actor": candidate["actor"],
+                    "score": round(sum(scored), 2),
+                    "max_score": len(scored),
+                    "meets_need": all(v == 1.0 for v in hard),
+                    "breakdown": breakdown,
+                    "best_trl": candidate["_best_trl"],
+                    "gmp_status": candidate["_gmp"],
+                    "evidence": sorted(candidate["evidence"]),
+                }
+            )
+        ranked.sort(key=lambda c: (-c["score"], str(c["actor"]["label"] or ""), str(c["actor"]["id"])))
+        need["candidates"] = ranked
+        need["anonymous_candidates"] = len(need["anonymous_candidates"])
+        items.append(need)
+    return sorted(items, key=_need_sort_key), None
+
+
+@shaper(
+    "matchmaking-mutual",
+    example_item={
+        "a": {"id": "https://w3id.org/vcgraph/id/actor/id-be0123", "label": "Alpha Bio", "anonymous": False},
+        "b": _EXAMPLE_ACTOR,
+        "a_serves_b": [
+            {
+                "need": "https://w3id.org/vcgraph/id/wave/2026-W2/response/R-beta/stage/S01",
+                "offer": "https://w3id.org/vcgraph/id/wave/2026-W2/response/R-alpha/stage/S01",
+                "what": {"id": "https://w3id.org/vcgraph/vocab/stage/S01", "notation": "S01", "label": "Raw materials"},
+            }
+        ],
+        "b_serves_a": [
+            {
+                "need": "https://w3id.org/vcgraph/id/wave/2026-W2/response/R-alpha/stage/S05",
+                "offer": "https://w3id.org/vcgraph/id/wave/2026-W2/response/R-beta/stage/S05",
+                "what": _EXAMPLE_STAGE,
+            }
+        ],
+        "evidence": {"wave": "2026-W2"},
+    },
+)
+def matchmaking_mutual(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    pairs: dict[tuple[str, str], dict[str, Any]] = {}
+    anonymous_pairs: set[tuple[str, str]] = set()
+    for row in rows:
+        key = (str(iri(row, "a")), str(iri(row, "b")))
+        if is_anonymous(row, "a") or is_anonymous(row, "b"):
+            anonymous_pairs.add(key)  # a pair with an anonymous actor would name it: counted only
+            continue
+        pair = pairs.setdefault(
+            key,
+            {
+                "a": actor_ref(row, "a"),
+                "b": actor_ref(row, "b"),
+                "a_serves_b": [],
+                "b_serves_a": [],
+                "evidence": {"wave": ctx.wave_id()},
+            },
+        )
+        link = {"need": iri(row, "need"), "offer": iri(row, "offer"), "what": ref(row, "thing")}
+        side = "a_serves_b" if value(row, "direction") == "a-serves-b" else "b_serves_a"
+        if link not in pair[side]:
+            pair[side].append(link)
+    items = sorted(
+        pairs.values(), key=lambda p: (str(p["a"]["label"]), str(p["b"]["label"]), p["a"]["id"], p["b"]["id"])
+    )
+    return items, {"pairs_with_anonymous_actors": len(anonymous_pairs)}
+
+
+@shaper(
+    "consortium",
+    example_item={
+        "actor": _EXAMPLE_ACTOR,
+        "regions": ["FRK"],
+        "covers": [_EXAMPLE_STAGE],
+        "evidence": [_EXAMPLE_EVIDENCE],
+    },
+)
+def consortium(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    regions = [str(code) for code in ctx.params.echo["regions"]]
+    include_cross_cutting = bool(ctx.params.echo["include_cross_cutting"])
+    stages: dict[str, dict[str, Any]] = {}
+    members: dict[str, dict[str, Any]] = {}
+    anonymous: set[str] = set()
+    for row in rows:
+        stage = ref(row, "stage")
+        assert stage is not None
+        stages.setdefault(
+            stage["id"], {**stage, "order": value(row, "order"), "cross_cutting": bool(value(row, "cross_cutting"))}
+        )
+        actor = iri(row, "actor")
+        if actor is None:
+            continue
+        if is_anonymous(row):
+            anonymous.add(actor)  # cannot be named, so cannot be proposed as a partner
+            continue
+        member = members.setdefault(actor, {"actor": actor_ref(row), "stages": set(), "regions": set(), "evidence": []})
+        member["stages"].add(stage["id"])
+        member["regions"].add(_code(iri(row, "region")))
+        proof = evidence(row, ctx.wave_id())
+        if proof not in member["evidence"]:
+            member["evidence"].append(proof)
+    required = [s for s, info in stages.items() if include_cross_cutting or not info["cross_cutting"]]
+    candidates = [Candidate(key, frozenset(m["stages"]), frozenset(m["regions"])) for key, m in members.items()]
+    result = solve_cover(required, regions, candidates, int(ctx.params.echo["max_size"]))
+
+    def stage_order(stage_id: str) -> tuple[Any, ...]:
+        return (stages[stage_id]["order"] or 0, sort_key_notation(stages[stage_id]))
+
+    def stage_ref(stage_id: str) -> dict[str, Any]:
+        return {k: stages[stage_id][k] for k in ("id", "notation", "label")}
+
+    items = []
+    for chosen in result.members or []:
+        member = members[chosen.key]
+        items.append(
+            {
+                "actor": member["actor"],
+                "regions": [r for r in regions if r in member["regions"]],
+                "covers": [stage_ref(s) for s in sorted(member["stages"], key=stage_order)],
+                "evidence": sorted(member["evidence"], key=lambda e: str(e["statement"])),
+            }
+        )
+    covered = set().union(*(members[c.key]["stages"] for c in result.members or []))
+    summary = {
+        "complete": result.members is not None and not result.uncovered_stages and not result.unrepresented_regions,
+        "proven_minimal": result.proven_minimal,
+        "size": len(result.members) if result.members is not None else None,
+        "minimum_exceeds_max_size": result.minimum_exceeds_max_size,
+        "required_stages": [stage_ref(s) for s in sorted(required, key=stage_order)],
+        "uncovered_stages": [stage_ref(s) for s in sorted(result.uncovered_stages, key=stage_order)],
+        "optional_stages_covered": [stage_ref(s) for s in sorted(covered - set(required), key=stage_order)],
+        "unrepresented_regions": result.unrepresented_regions,
+        "anonymous_candidates_excluded": len(anonymous),
+        "method": "exact set cover by iterative-deepening branch and bound over the offers of the listed regions",
+        "notes": result.notes,
+    }
+    return items, summary
