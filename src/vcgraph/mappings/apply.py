@@ -68,6 +68,11 @@ class _Resolver:
             for label in (value, *labels):
                 self.by_label.setdefault(normalise(label), value)
         self.known_labels = [label for labels in spec.choices.values() for label in labels] + list(spec.choices)
+        if self.vocabularies is not None and spec.scheme in self.vocabularies.schemes:
+            # Options of a multi-choice cell may be any notation or label of the scheme (Kobo writes "p01 p05")
+            scheme = self.vocabularies.scheme(spec.scheme)
+            self.known_labels += list(scheme.notations.values())
+            self.known_labels += [label for names in scheme.labels.values() for label in names.values()]
         self.empty = {normalise(label) for label in spec.empty}
         self.ticked = {normalise(label) for label in spec.ticked}
         self.unticked = {normalise(label) for label in spec.unticked}
@@ -138,9 +143,7 @@ class _ColumnIndex:
         return None
 
 
-def apply_mapping(
-    table: ExportTable, mapping: Mapping, vocabularies: Vocabularies | None
-) -> MappingResult:
+def apply_mapping(table: ExportTable, mapping: Mapping, vocabularies: Vocabularies | None) -> MappingResult:
     """Canonical rows for every row of ``table``, every problem (row, column of the export), unmatched answers."""
     problems: list[RowError] = []
     warnings = list(table.warnings)
@@ -213,11 +216,13 @@ class _FieldPlan:
         sources: list[str] = []
 
         def unknown(column: str, text: str) -> None:
-            key = (spec.curation_key, column, text)
-            entry = unmatched.get(key)
-            if entry is None:
-                entry = unmatched[key] = UnmatchedAnswer(spec.curation_key, column, text, spec.scheme)
-            entry.rows.append(out.row)
+            # Free names (clusters) are values as they stand; only coded answers are for a curator to map
+            if spec.is_coded and spec.other != "keep" and spec.other_into != spec.target:
+                key = (spec.curation_key, column, text)
+                entry = unmatched.get(key)
+                if entry is None:
+                    entry = unmatched[key] = UnmatchedAnswer(spec.curation_key, column, text, spec.scheme)
+                entry.rows.append(out.row)
             if spec.other == "in-cell" or column == self.other_column:
                 others.append(text)  # kept as the "_other" free text, and offered for curation
             elif spec.other == "keep":
@@ -253,9 +258,7 @@ class _FieldPlan:
                 values.append(value)
             elif folded not in self.resolver.unticked:
                 expected = "/".join(t for t in spec.ticked if t) or "a tick mark"
-                problems.append(
-                    RowError(out.row, column, raw, f"expected {expected} when ticked, or empty/0 when not")
-                )
+                problems.append(RowError(out.row, column, raw, f"expected {expected} when ticked, or empty/0 when not"))
         if self.other_column is not None:
             text = cells.get(self.other_column, "").strip()
             if text and normalise(text) not in self.resolver.empty:
@@ -264,8 +267,10 @@ class _FieldPlan:
                 resolved = self.resolver.resolve(text) if spec.is_coded else None
                 if resolved is not None:
                     values.append(resolved)
-                else:
+                elif spec.is_coded:
                     unknown(self.other_column, text)
+                else:
+                    others.append(text)
         source = ", ".join(dict.fromkeys(sources))
         if spec.other_into == spec.target:
             values.extend(others)

@@ -21,9 +21,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-_ISO = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
-)
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _GOOGLE = re.compile(
     r"^(\d{4})/(\d{1,2})/(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2})\s*([AaPp][Mm])?(?:\s*(?:GMT|UTC)[+-]\d{1,2}(?::?\d{2})?)?$"
 )

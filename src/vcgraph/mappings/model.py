@@ -104,9 +104,7 @@ def mappings_dir() -> Path:
 def available_mappings(directory: Path | None = None) -> list[str]:
     """Names accepted by :func:`load_mapping` (the stems of ``data/mappings/*.yaml``)."""
     folder = directory or mappings_dir()
-    return sorted(
-        p.name.removesuffix(".yaml") for p in folder.glob("*.yaml") if not p.name.endswith(OVERLAY_SUFFIX)
-    )
+    return sorted(p.name.removesuffix(".yaml") for p in folder.glob("*.yaml") if not p.name.endswith(OVERLAY_SUFFIX))
 
 
 def mapping_schema() -> dict[str, Any]:
@@ -305,4 +303,3 @@ def merge_overlay(mapping: Mapping, overlay: Any, overlay_path: Path) -> Mapping
         fields=tuple(fields),
         overlay_synonyms=len(entries),
     )
-

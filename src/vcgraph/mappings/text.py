@@ -103,9 +103,7 @@ def split_known(cell: str, separator: str, known: Iterable[str]) -> list[Piece]:
     return pieces
 
 
-def _next_known_boundary(
-    folded: str, start: int, sep: str, option_at: Callable[[int], str | None]
-) -> int | None:
+def _next_known_boundary(folded: str, start: int, sep: str, option_at: Callable[[int], str | None]) -> int | None:
     """Index of the next separator after ``start`` that is followed by a known option."""
     search = start
     while True:
