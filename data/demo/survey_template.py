@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -64,6 +65,23 @@ COLUMNS: tuple[str, ...] = (
     "visibility",
     "consent_contact",
 )
+
+# The few English skos:prefLabels (ontology/vocab-*.ttl) the demo writes instead of a notation, as a respondent
+# picking from a labelled list would; the template accepts labels as well as notations.
+LABELS: dict[str, dict[str, str]] = {
+    "actor-type": {"CDMO / CMO": "A03", "Logistics / cold-chain provider": "A07"},
+    "product-class": {
+        "mRNA vaccines & therapeutics": "P05",
+        "Viral vectors": "P07",
+        "Autologous cell therapy": "P08",
+    },
+}
+
+
+def notation(scheme: str, value: str) -> str:
+    """The notation a cell value stands for: itself, or the notation of one of :data:`LABELS`."""
+    return LABELS.get(scheme, {}).get(value, value)
+
 
 # Columns a spreadsheet would hold as numbers; the XLSX files store them as integers, the CSV as digits.
 INTEGER_COLUMNS = frozenset({*(f"trl_{t}" for t in TECHNOLOGIES), *(f"need{n}_min_trl" for n in NEED_SLOTS)})
@@ -225,6 +243,10 @@ def organisation_id_kind(value: str) -> str | None:
     return None
 
 
+# A family (T05) or a narrower technology of it (T05.02), as in ontology/vocab-technology.ttl.
+_TECHNOLOGY_NOTATION = re.compile(r"^T(0[1-9]|1[0-9]|20)(\.\d{2})?$")
+
+
 def row_problems(row: Mapping[str, str], nuts_levels: Mapping[str, int]) -> list[str]:
     """Every way ``row`` breaks the template's rules, as ``"column: reason"`` texts (empty = a valid row).
 
@@ -233,9 +255,12 @@ def row_problems(row: Mapping[str, str], nuts_levels: Mapping[str, int]) -> list
     """
     problems: list[str] = []
 
-    def check(column: str, allowed: Iterable[str], multi: bool = False, required: bool = False) -> None:
+    def check(
+        column: str, allowed: Iterable[str], multi: bool = False, required: bool = False, scheme: str = ""
+    ) -> None:
         value = row[column]
         values = split_multi(value) if multi else ([value] if value else [])
+        values = [notation(scheme, v) for v in values]
         if required and not values:
             problems.append(f"{column}: missing")
         allowed_set = set(allowed)
@@ -257,10 +282,10 @@ def row_problems(row: Mapping[str, str], nuts_levels: Mapping[str, int]) -> list
     code, country = row["nuts"], row["country"]
     if nuts_levels.get(code) not in (1, 2, 3) or not code.startswith(country) or code.endswith("Z"):
         problems.append(f"nuts: {code!r} is not a NUTS 2021 region of {country}")
-    check("actor_type", ACTOR_TYPES, required=True)
+    check("actor_type", ACTOR_TYPES, required=True, scheme="actor-type")
     check("size", SIZES)
     check("sectors", SECTORS, multi=True, required=True)
-    check("product_classes", PRODUCT_CLASSES, multi=True)
+    check("product_classes", PRODUCT_CLASSES, multi=True, scheme="product-class")
     check("gmp_status", GMP_STATUSES)
     for stage in STAGES:
         check(f"stage_{stage}", STAGE_MODES)
@@ -276,7 +301,7 @@ def row_problems(row: Mapping[str, str], nuts_levels: Mapping[str, int]) -> list
         if any(fields.values()) and not (fields["stage"] or fields["technology"]):
             problems.append(f"need{n}_stage: a need names a stage or a technology")
         check(f"need{n}_stage", STAGES)
-        if fields["technology"] and fields["technology"].split(".")[0] not in TECHNOLOGIES:
+        if fields["technology"] and not _TECHNOLOGY_NOTATION.match(fields["technology"]):
             problems.append(f"need{n}_technology: {fields['technology']!r} not allowed")
         check(f"need{n}_product_class", PRODUCT_CLASSES)
         check(f"need{n}_min_trl", [str(level) for level in range(1, 10)])
