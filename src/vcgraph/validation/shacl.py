@@ -171,26 +171,36 @@ def validate_graph(
 
 
 def _violations(results: rdflib.Graph) -> list[Violation]:
-    out: list[Violation] = []
-    for result in results.subjects(RDFNS.type, SHNS.ValidationResult):
-        focus = results.value(result, SHNS.focusNode)
-        path = results.value(result, SHNS.resultPath)
-        value = results.value(result, SHNS.value)
-        severity = results.value(result, SHNS.resultSeverity)
-        shape = results.value(result, SHNS.sourceShape)
-        messages = sorted(str(m) for m in results.objects(result, SHNS.resultMessage))
-        out.append(
-            Violation(
-                focus=str(focus),
-                path=str(path) if isinstance(path, rdflib.URIRef) else None,
-                value=str(value) if value is not None else None,
-                message="; ".join(messages) or "violates a shape",
-                severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
-                shape=str(shape) if isinstance(shape, rdflib.URIRef) else None,
+    """The top-level results of a report graph; a result that only says "see details" takes its details' words.
+
+    pyshacl types the nested ``sh:detail`` results as ``sh:ValidationResult`` too: they are about the reference
+    node (the concept, the region), not about the survey data, so they are folded into their parent.
+    """
+    out: set[Violation] = set()
+    for report in results.subjects(RDFNS.type, SHNS.ValidationReport):
+        for result in results.objects(report, SHNS.result):
+            messages = sorted(str(m) for m in results.objects(result, SHNS.resultMessage))
+            details = sorted(
+                str(m)
+                for detail in results.objects(result, SHNS.detail)
+                for m in results.objects(detail, SHNS.resultMessage)
             )
-        )
-    out.sort(key=lambda v: (v.focus, v.path or "", v.message))
-    return out
+            focus = results.value(result, SHNS.focusNode)
+            path = results.value(result, SHNS.resultPath)
+            value = results.value(result, SHNS.value)
+            severity = results.value(result, SHNS.resultSeverity)
+            shape = results.value(result, SHNS.sourceShape)
+            out.add(
+                Violation(
+                    focus=str(focus),
+                    path=str(path) if isinstance(path, rdflib.URIRef) else None,
+                    value=str(value) if value is not None else None,
+                    message="; ".join(details or messages) or "violates a shape",
+                    severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
+                    shape=str(shape) if isinstance(shape, rdflib.URIRef) else None,
+                )
+            )
+    return sorted(out, key=lambda v: (v.focus, v.path or "", v.message))
 
 
 def _locate(violation: Violation, locator: RowLocator | None) -> RowError:
