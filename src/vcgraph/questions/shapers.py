@@ -500,3 +500,163 @@ def consortium(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
         "notes": result.notes,
     }
     return items, summary
+
+
+_EXAMPLE_TECHNOLOGY = {
+    "id": "https://w3id.org/vcgraph/vocab/technology/T12",
+    "notation": "T12",
+    "label": "Modelling, digital twins & AI/ML",
+}
+_EXAMPLE_SECTOR = {"id": "https://w3id.org/vcgraph/vocab/sector/ict", "notation": "ict", "label": "ICT"}
+
+
+@shaper(
+    "convergence-technologies",
+    example_item={
+        **_EXAMPLE_TECHNOLOGY,
+        "sectors": [_EXAMPLE_SECTOR],
+        "sector_count": 2,
+        "actors": [{**_EXAMPLE_ACTOR, "sectors": ["engineering"], "modes": ["develop"]}],
+        "anonymous_actors": 1,
+        "evidence": [_EXAMPLE_EVIDENCE],
+    },
+)
+def convergence_technologies(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    items: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        technology = ref(row, "technology")
+        assert technology is not None
+        item = items.setdefault(
+            technology["id"],
+            {**technology, "sectors": {}, "actors": {}, "anonymous": set(), "evidence": []},
+        )
+        sector = ref(row, "sector")
+        if sector is not None:
+            item["sectors"][sector["id"]] = sector
+        actor = str(iri(row, "actor"))
+        if is_anonymous(row):
+            item["anonymous"].add(actor)
+            continue
+        entry = item["actors"].setdefault(actor, {**(actor_ref(row) or {}), "sectors": set(), "modes": set()})
+        if sector is not None:
+            entry["sectors"].add(sector["notation"])
+        if value(row, "mode_notation"):
+            entry["modes"].add(value(row, "mode_notation"))
+        proof = evidence(row, ctx.wave_id())
+        if proof not in item["evidence"]:
+            item["evidence"].append(proof)
+    shaped = []
+    for item in items.values():
+        sectors = sorted(item["sectors"].values(), key=sort_key_notation)
+        actors = [
+            {**a, "sectors": sorted(a["sectors"]), "modes": sorted(a["modes"])}
+            for a in sorted(item["actors"].values(), key=lambda a: (str(a["label"]), a["id"]))
+        ]
+        shaped.append(
+            {
+                **{k: item[k] for k in ("id", "notation", "label")},
+                "sectors": sectors,
+                "sector_count": len(sectors),
+                "actors": actors,
+                "anonymous_actors": len(item["anonymous"]),
+                "evidence": sorted(item["evidence"], key=lambda e: str(e["statement"])),
+            }
+        )
+    return sorted(shaped, key=sort_key_notation), None
+
+
+@shaper(
+    "convergence-bridges",
+    example_item={
+        "actor": _EXAMPLE_ACTOR,
+        "sectors": [
+            {
+                "id": "https://w3id.org/vcgraph/vocab/sector/engineering",
+                "notation": "engineering",
+                "label": "Engineering & electronics",
+            }
+        ],
+        "multi_sector": False,
+        "technologies_outside_typical_sector": [
+            {
+                "technology": _EXAMPLE_TECHNOLOGY,
+                "family": _EXAMPLE_TECHNOLOGY,
+                "statement": "https://w3id.org/vcgraph/id/wave/2026-W2/response/R-beta/technology/T12",
+            }
+        ],
+        "evidence": [_EXAMPLE_EVIDENCE],
+    },
+)
+def convergence_bridges(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    actors: dict[str, dict[str, Any]] = {}
+    anonymous: set[str] = set()
+    for row in rows:
+        actor = str(iri(row, "actor"))
+        if is_anonymous(row):
+            anonymous.add(actor)
+            continue
+        item = actors.setdefault(
+            actor,
+            {
+                "actor": actor_ref(row),
+                "sectors": {},
+                "multi_sector": False,
+                "technologies_outside_typical_sector": [],
+                "evidence": [],
+            },
+        )
+        sector = ref(row, "sector")
+        if sector is not None:
+            item["sectors"][sector["id"]] = sector
+        if value(row, "reason") == "multi-sector":
+            item["multi_sector"] = True
+            continue
+        link = {"technology": ref(row, "technology"), "family": ref(row, "family"), "statement": iri(row, "statement")}
+        if link not in item["technologies_outside_typical_sector"]:
+            item["technologies_outside_typical_sector"].append(link)
+        proof = evidence(row, ctx.wave_id())
+        if proof not in item["evidence"]:
+            item["evidence"].append(proof)
+    shaped = []
+    for item in actors.values():
+        item["sectors"] = sorted(item["sectors"].values(), key=sort_key_notation)
+        item["technologies_outside_typical_sector"].sort(key=lambda t: sort_key_notation(t["technology"]))
+        item["evidence"].sort(key=lambda e: str(e["statement"]))
+        shaped.append(item)
+    shaped.sort(key=lambda i: (str(i["actor"]["label"]), i["actor"]["id"]))
+    return shaped, {"anonymous_bridging_actors": len(anonymous)}
+
+
+@shaper(
+    "convergence-co-occurrence",
+    example_item={
+        "a": {
+            "id": "https://w3id.org/vcgraph/vocab/technology/T04.02",
+            "notation": "T04.02",
+            "label": "Membrane adsorbers",
+        },
+        "b": _EXAMPLE_TECHNOLOGY,
+        "support": 3,
+        "actors_with_a": 3,
+        "actors_with_b": 3,
+        "actors": 5,
+        "lift": 1.667,
+        "evidence": {"wave": "2026-W2"},
+    },
+)
+def convergence_co_occurrence(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    items: Items = [
+        {
+            "a": ref(row, "a"),
+            "b": ref(row, "b"),
+            "support": integer(row, "support"),
+            "actors_with_a": integer(row, "actors_a"),
+            "actors_with_b": integer(row, "actors_b"),
+            "actors": integer(row, "actors"),
+            "lift": round(float(value(row, "lift")), 3),
+            "evidence": {"wave": ctx.wave_id()},
+        }
+        for row in rows
+    ]
+    items.sort(key=lambda i: (-i["support"], -i["lift"], sort_key_notation(i["a"]), sort_key_notation(i["b"])))
+    return items, None
