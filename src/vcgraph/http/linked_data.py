@@ -26,7 +26,7 @@ from vcgraph.docs.html import Labels, Linker, choose_language
 from vcgraph.docs.ontology import render_ontology
 from vcgraph.docs.resource import Statement, render_resource
 from vcgraph.export.layout import data_date
-from vcgraph.export.publishable import Withheld, public_quads, public_view, withheld_resources
+from vcgraph.export.publishable import Withheld, public_view, withheld_in_store
 from vcgraph.export.serialize import JSON_LD, NTRIPLES, RDF_XML, TURTLE, RdfSyntax, serialise
 from vcgraph.export.void import void_triples
 from vcgraph.http.deps import get_settings, get_store
@@ -115,7 +115,7 @@ def describe(store: Store, settings: Settings, iri: str) -> tuple[list[Statement
         resource = NamedNode(iri)
     except ValueError:
         return [], [], Withheld(frozenset(), frozenset())
-    withheld = withheld_resources(public_quads(store, settings))
+    withheld = withheld_in_store(store, settings)
     if iri in withheld:
         return [], [], withheld
     graphs = public_graphs(store, settings)
