@@ -106,7 +106,7 @@ def run_harness(harness: Path, suite: Path | None, base: str, paths: tuple[str, 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--shared", default=str(ROOT.parent / "shared"), help="the shared folder (tools/, conformance/)")
+    parser.add_argument("--shared", default=str(ROOT.parent / "shared"), help="the shared folder (tools/, suite)")
     parser.add_argument("--json", help="write the harness's per-test report for vcgraph here")
     parser.add_argument("--oxigraph", action="store_true", help="also score Oxigraph server (oxigraph serve)")
     parser.add_argument("extra", nargs="*", help="options passed to the harness after --")

@@ -114,8 +114,8 @@ def _insert_data(graph: GraphName, triples: Iterable[Triple]) -> str:
     return f"INSERT DATA {{ GRAPH {graph} {{\n{lines}\n}} }}"
 
 
-@router.api_route("/sparql/store", methods=["GET", "HEAD"], name="graph_store_read", summary="Graph Store: read",
-                  description=_DOC)
+@router.get("/sparql/store", name="graph_store_read", summary="Graph Store: read a graph", description=_DOC)
+@router.head("/sparql/store", name="graph_store_read", summary="Graph Store: headers of a graph", description=_DOC)
 async def graph_store_read(request: Request) -> Response:
     store, settings = get_store(request), get_settings(request)
     graph = _target(request)
@@ -139,8 +139,9 @@ async def graph_store_read(request: Request) -> Response:
     return Response(body, media_type=content_type(media_type), headers=headers)
 
 
-@router.api_route("/sparql/store", methods=["PUT", "POST", "DELETE"], name="graph_store_write",
-                  summary="Graph Store: write (admin)", description=_DOC)
+@router.put("/sparql/store", name="graph_store_write", summary="Graph Store: replace a graph (admin)", description=_DOC)
+@router.post("/sparql/store", name="graph_store_write", summary="Graph Store: add to a graph (admin)", description=_DOC)
+@router.delete("/sparql/store", name="graph_store_write", summary="Graph Store: drop a graph (admin)", description=_DOC)
 async def graph_store_write(request: Request) -> Response:
     store, settings = get_store(request), get_settings(request)
     require_admin(request, settings)

@@ -91,8 +91,9 @@ def _describe(request: Request, store: Store, settings: Settings) -> Response:
     return Response(body, media_type=content_type(media_type), headers={"Vary": "Accept"})
 
 
-@router.api_route("/sparql", methods=["GET", "POST"], name="sparql_query", summary="SPARQL 1.1 query endpoint",
-                  description=_PROTOCOL_DOC)
+# One route per method, so that each gets its own OpenAPI operation; both share the name url_for uses.
+@router.get("/sparql", name="sparql_query", summary="SPARQL 1.1 query (GET)", description=_PROTOCOL_DOC)
+@router.post("/sparql", name="sparql_query", summary="SPARQL 1.1 query (POST)", description=_PROTOCOL_DOC)
 async def sparql_query(request: Request) -> Response:
     store, settings = get_store(request), get_settings(request)
     body = await read_body(request, MAX_QUERY_BYTES, plain_text=True) if request.method == "POST" else b""
@@ -107,15 +108,15 @@ async def sparql_query(request: Request) -> Response:
     return await run_in_threadpool(_execute, store, settings, parsed, request.headers.get("accept"))
 
 
-@router.api_route(
-    "/sparql/update",
-    methods=["GET", "POST"],
-    name="sparql_update",
-    summary="SPARQL 1.1 update endpoint (admin)",
-    description="SPARQL 1.1 Update by form (`update` field) or `application/sparql-update` POST, with "
+_UPDATE_DOC = (
+    "SPARQL 1.1 Update by form (`update` field) or `application/sparql-update` POST, with "
     "`using-graph-uri` / `using-named-graph-uri`. Needs `Authorization: Bearer <VCGRAPH_ADMIN_TOKEN>`. "
-    "LOAD and SERVICE are refused.",
+    "LOAD and SERVICE are refused. GET is answered 405."
 )
+
+
+@router.get("/sparql/update", name="sparql_update", summary="SPARQL 1.1 update (GET: refused)", description=_UPDATE_DOC)
+@router.post("/sparql/update", name="sparql_update", summary="SPARQL 1.1 update (admin)", description=_UPDATE_DOC)
 async def sparql_update(request: Request) -> Response:
     store, settings = get_store(request), get_settings(request)
     if request.method != "POST":
