@@ -1,0 +1,146 @@
+"""Dataset clauses read from SPARQL text, USING clauses added to updates, and the dataset of a public query."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, serialize
+
+from vcgraph.config import Settings
+from vcgraph.service.sparql import SparqlRefused, query_dataset, run_query, run_update
+from vcgraph.sparql.text import UsingConflict, add_using_clauses, dataset_clauses, forbidden_operations
+from vcgraph.store.oxigraph import OxigraphStore
+
+BASE = "https://w3id.org/vcgraph/"
+WAVE = f"{BASE}graph/wave/W1"
+RESTRICTED = f"{BASE}graph/restricted/W1"
+
+
+def test_from_clauses_resolve_prefixed_names_and_relative_iris() -> None:
+    text = (
+        "BASE <http://example.org/dir/> PREFIX g: <http://example.org/graphs/>\n"
+        "SELECT * FROM g:one FROM NAMED <two> {}"
+    )
+    clauses = dataset_clauses(text)
+    assert [(c.keyword, c.named, c.iri) for c in clauses] == [
+        ("FROM", False, "http://example.org/graphs/one"),
+        ("FROM", True, "http://example.org/dir/two"),
+    ]
+
+
+def test_an_undeclared_prefix_leaves_the_clause_unresolved() -> None:
+    assert [c.iri for c in dataset_clauses("SELECT * FROM nope:g {}")] == [None]
+
+
+def test_from_inside_strings_iris_and_comments_is_not_a_clause() -> None:
+    text = 'SELECT * WHERE { ?s <http://e/FROM> "FROM <http://x>" } # FROM <http://y>'
+    assert dataset_clauses(text) == []
+
+
+def test_using_clauses_of_updates_are_read_too() -> None:
+    text = "DELETE { ?s ?p ?o } USING <http://e/g> USING NAMED <http://e/h> WHERE { ?s ?p ?o }"
+    assert [(c.keyword, c.named, c.iri) for c in dataset_clauses(text)] == [
+        ("USING", False, "http://e/g"),
+        ("USING", True, "http://e/h"),
+    ]
+
+
+def test_a_prefixed_from_outside_the_allowed_graphs_is_forbidden() -> None:
+    text = "PREFIX r: <https://w3id.org/vcgraph/graph/restricted/> SELECT * FROM r:W1 {}"
+    forbidden = forbidden_operations(text, allowed_graphs=frozenset({WAVE}))
+    assert [(f.operation, f.offset) for f in forbidden] == [("FROM", text.index("FROM"))]
+    assert RESTRICTED in forbidden[0].reason
+
+
+def test_using_clauses_go_before_the_where_of_each_modify_operation() -> None:
+    update = "INSERT { ?s a <http://e/C> } WHERE { ?s ?p ?o } ; DELETE { ?s ?p ?o } WHERE { { SELECT * WHERE {} } }"
+    rewritten = add_using_clauses(update, "USING <http://e/g>")
+    assert rewritten == (
+        "INSERT { ?s a <http://e/C> } USING <http://e/g> WHERE { ?s ?p ?o } ; "
+        "DELETE { ?s ?p ?o } USING <http://e/g> WHERE { { SELECT * WHERE {} } }"
+    )
+
+
+def test_data_operations_get_no_using_clause() -> None:
+    update = 'INSERT DATA { <http://e/s> <http://e/p> "WHERE" }'
+    assert add_using_clauses(update, "USING <http://e/g>") == update
+
+
+def test_the_delete_where_short_form_cannot_take_using_parameters() -> None:
+    with pytest.raises(UsingConflict, match="1:8"):
+        add_using_clauses("DELETE WHERE { ?s ?p ?o }", "USING <http://e/g>")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> OxigraphStore:
+    store = OxigraphStore(tmp_path / "store")
+    label = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    quads = [
+        Quad(NamedNode("http://e/public"), label, Literal("public"), NamedNode(WAVE)),
+        Quad(NamedNode("http://e/secret"), label, Literal("secret"), NamedNode(RESTRICTED)),
+        Quad(NamedNode("http://e/default"), label, Literal("default"), DefaultGraph()),
+    ]
+    store.load(serialize(quads, format=RdfFormat.N_QUADS) or b"", RdfFormat.N_QUADS)
+    return store
+
+
+SETTINGS = Settings(base_iri=BASE, default_graph="standard")
+
+
+def test_a_query_without_dataset_clauses_gets_the_public_dataset(store: OxigraphStore) -> None:
+    dataset = query_dataset(store, SETTINGS, "SELECT * {}")
+    assert dataset.default_graphs == [DefaultGraph()]
+    assert dataset.named_graphs == [NamedNode(WAVE)]
+
+
+def test_from_clauses_become_the_explicit_dataset(store: OxigraphStore) -> None:
+    dataset = query_dataset(store, SETTINGS, f"SELECT * FROM NAMED <{WAVE}> {{}}")
+    assert dataset.default_graphs == []  # FROM NAMED alone: an empty default graph, as SPARQL 1.1 says
+    assert dataset.named_graphs == [NamedNode(WAVE)]
+
+
+def test_protocol_parameters_win_over_from_clauses(store: OxigraphStore) -> None:
+    dataset = query_dataset(store, SETTINGS, f"SELECT * FROM <{WAVE}> {{}}", default_graph_uris=[WAVE])
+    assert dataset.default_graphs == [NamedNode(WAVE)]
+    assert dataset.named_graphs == []
+
+
+@pytest.mark.parametrize(
+    ("query", "defaults"),
+    [
+        (f"SELECT * FROM <{RESTRICTED}> {{}}", ()),
+        ("SELECT * FROM <http://e/not-in-store> {}", ()),
+        ("SELECT * {}", (RESTRICTED,)),
+    ],
+)
+def test_graphs_that_are_not_public_graphs_of_the_store_are_refused(
+    store: OxigraphStore, query: str, defaults: tuple[str, ...]
+) -> None:
+    with pytest.raises(SparqlRefused, match="names no"):
+        query_dataset(store, SETTINGS, query, default_graph_uris=defaults)
+
+
+def test_service_is_refused_with_its_position(store: OxigraphStore) -> None:
+    with pytest.raises(SparqlRefused, match="refused at 2:3: SERVICE"):
+        run_query(store, SETTINGS, "SELECT * {\n  SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+
+
+def test_an_unsupported_function_is_the_users_error(store: OxigraphStore) -> None:
+    with pytest.raises(SparqlRefused, match="cannot be evaluated"):
+        run_query(store, SETTINGS, "SELECT (<http://e/unknown-function>(1) AS ?x) {}")
+
+
+def test_load_is_refused_in_updates(store: OxigraphStore) -> None:
+    with pytest.raises(SparqlRefused, match="LOAD"):
+        run_update(store, "load <http://127.0.0.1:9/data.ttl>")
+
+
+def test_update_resolves_relative_iris_against_the_given_base(store: OxigraphStore) -> None:
+    run_update(store, "INSERT DATA { <s> <p> <o> }", base_iri="http://host/sparql/update")
+    assert bool(store.query("ASK { <http://host/sparql/s> <http://host/sparql/p> <http://host/sparql/o> }"))
+
+
+def test_using_graph_uri_must_be_an_iri(store: OxigraphStore) -> None:
+    with pytest.raises(SparqlRefused, match="not an absolute IRI"):
+        run_update(store, "INSERT { ?s a <http://e/C> } WHERE { ?s ?p ?o }", using_graph_uris=["not an iri"])
