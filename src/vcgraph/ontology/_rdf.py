@@ -48,7 +48,8 @@ def read_triples(path: Path) -> list[Triple]:
     if not path.is_file():
         raise OntologyFileError(path, "file not found")
     try:
-        return list(parse(path=str(path), format=rdf_format(path)))
+        # pyoxigraph yields quads (in the default graph) even for triple syntaxes; the checks want triples.
+        return [quad.triple for quad in parse(path=str(path), format=rdf_format(path))]
     except SyntaxError as error:
         raise OntologyFileError(path, " ".join(str(error).split())) from None
     except (OSError, UnicodeDecodeError) as error:
