@@ -308,10 +308,10 @@ def evolve(org: Organisation, seed: int, wave: int) -> None:
         org.needs.append(_need(draw, org))
 
 
-def _submission(seed: int, index: int, wave: int) -> tuple[bool, str]:
-    """Whether organisation ``index`` answers ``wave`` (everyone answers the wave it joins), and when."""
+def _submission(seed: int, index: int, wave: int, joined: int) -> tuple[bool, str]:
+    """Whether organisation ``index``, first surveyed in wave ``joined``, answers ``wave``, and when."""
     draw = Draw(f"{seed}:submission:{index}:{wave}")
-    answers = wave == 1 or draw.random() >= DROP_OUT_RATE
+    answers = draw.random() >= DROP_OUT_RATE or wave == joined  # everyone answers the wave it joins
     seconds = int(draw.random() * SURVEY_SECONDS)
     moment = datetime(FIRST_WAVE_YEAR + wave - 1, 2, 3, 8) + timedelta(seconds=seconds)
     return answers, moment.date().isoformat() if draw.chance(0.1) else moment.isoformat()
@@ -372,7 +372,7 @@ def generate_wave(n_organisations: int, seed: int, wave: int, regions: RegionPoo
     members = [range(n_organisations), *(newcomers(n_organisations, w) for w in range(2, wave + 1))]
     for joined, indices in enumerate(members, start=1):
         for index in indices:
-            answers, submitted = _submission(seed, index, wave)
+            answers, submitted = _submission(seed, index, wave, joined)
             if not answers:
                 continue
             org = new_organisation(index, seed, regions)
