@@ -46,6 +46,10 @@ class CheckReport:
     def by_check(self, check: str) -> list[Finding]:
         return [finding for finding in self.findings if finding.check == check]
 
+    def text(self) -> str:
+        """One line per finding, then the verdict: what ``vcgraph ontology check`` prints."""
+        return str(self)
+
     def __str__(self) -> str:
         lines = [str(finding) for finding in sorted(self.findings)]
         verdict = "passed" if self.passed else "FAILED"
