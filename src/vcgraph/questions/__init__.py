@@ -15,12 +15,18 @@ from vcgraph.questions.service import (
     run_sparql,
 )
 
+# The names the CLI imports.
+ParameterProblem = QuestionParameterError
+QuestionNotFound = UnknownQuestion
+
 __all__ = [
     "CatalogError",
     "ParamSpec",
+    "ParameterProblem",
     "QueryRefused",
     "QuestionAnswer",
     "QuestionInfo",
+    "QuestionNotFound",
     "QuestionParameterError",
     "SparqlTable",
     "UnknownQuestion",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode
+from rich.table import Table
 
 Term = NamedNode | Literal | BlankNode
 Row = dict[str, Term | None]
@@ -96,11 +97,23 @@ class QuestionAnswer:
             out["summary"] = self.summary
         return out
 
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+    def to_json(self) -> dict[str, Any]:
+        """The JSON answer as a JSON-ready dict (``json.dumps`` it to write it)."""
+        return self.to_dict()
 
     def to_csv(self) -> str:
         return to_csv(self.items)
+
+    def to_rich_table(self) -> Table:
+        """The same table as the CSV, for a terminal."""
+        rows = [flatten(item) for item in self.items]
+        columns: list[str] = []
+        for row in rows:
+            columns.extend(c for c in row if c not in columns)
+        table = Table(*columns, title=f"{self.question}: {self.count} item(s)")
+        for row in rows:
+            table.add_row(*(safe_cell(row.get(c)) for c in columns))
+        return table
 
 
 def term_json(term: Term | None) -> Any:
@@ -131,8 +144,14 @@ class SparqlTable:
     def to_dict(self) -> dict[str, Any]:
         return {"variables": self.variables, "rows": [{k: term_json(v) for k, v in r.items()} for r in self.rows]}
 
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+    def to_json(self) -> dict[str, Any]:
+        return self.to_dict()
+
+    def to_rich_table(self) -> Table:
+        table = Table(*self.variables, title=f"{len(self.rows)} row(s)")
+        for row in self.rows:
+            table.add_row(*(safe_cell(term_json(row.get(v))) for v in self.variables))
+        return table
 
     def to_csv(self) -> str:
         out = io.StringIO()

@@ -77,6 +77,15 @@ class QuestionInfo:
     def param(self, name: str) -> ParamSpec | None:
         return next((p for p in self.params if p.name == name), None)
 
+    @property
+    def name(self) -> str:
+        """The question's name on the CLI (``vcgraph query NAME``): its id."""
+        return self.id
+
+    @property
+    def parameters(self) -> tuple[ParamSpec, ...]:
+        return self.params
+
 
 def parse_param(value: str, where: str) -> ParamSpec:
     parts = [p.strip() for p in value.split("|")]

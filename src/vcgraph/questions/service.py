@@ -30,8 +30,11 @@ class UnknownQuestion(LookupError):
         self.known = known
 
 
-class QueryRefused(ValueError):
+class QueryRefused(QuestionParameterError):
     """A query the service will not run (an update, SERVICE, LOAD...), with the reason and position."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("query", message)
 
 
 @dataclass
@@ -208,13 +211,22 @@ def _header_info(text: str) -> QuestionInfo | None:
 
 
 def run_sparql(
-    store: Store, settings: Settings, text: str, params: Mapping[str, str], *, lang: str = "en"
+    store: Store,
+    settings: Settings,
+    text: str,
+    params: Mapping[str, str],
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    lang: str = "en",
 ) -> SparqlTable:
     """Run any query (a ``.rq`` file's text or an inline query) on the public dataset, ``$name`` bound.
 
     A text whose header declares ``# param:`` lines has its parameters validated exactly as the questions do;
     otherwise each value is typed by its form (see :func:`infer_term`). Updates, SERVICE and LOAD are refused.
+    ``limit``/``offset`` page the rows (as the questions page their items).
     """
+    limit, offset = _page(limit, offset)
     significant = [t for t in tokens(text) if t.kind not in ("ws", "comment")]
     refused = forbidden_operations(text)
     if refused:
@@ -253,4 +265,4 @@ def run_sparql(
         elif isinstance(outcome, QueryTriples):
             variables = ["subject", "predicate", "object"]
             rows.extend({"subject": t.subject, "predicate": t.predicate, "object": t.object} for t in outcome)
-    return SparqlTable(variables, rows)
+    return SparqlTable(variables, rows[offset:] if limit is None else rows[offset : offset + limit])
