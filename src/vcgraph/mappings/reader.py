@@ -222,7 +222,8 @@ def _table(
             problems.append(f"row 1, column {position}: header {column!r} repeats column {seen[column]}")
         else:
             seen[column] = position
-    if len(columns) == 1 and delimiter is not None:
+    # One header cell holding another delimiter: the file was split with the wrong one
+    if len(columns) == 1 and delimiter is not None and any(d in columns[0] for d in DELIMITERS if d != delimiter):
         problems.append(
             f"row 1 has a single column {columns[0][:60]!r}: the delimiter is probably not "
             f"{delimiter!r}; set input.delimiter in the mapping"
