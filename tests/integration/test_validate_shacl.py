@@ -201,9 +201,10 @@ def test_sixty_rows_validate_in_well_under_two_seconds() -> None:
     rows = records(*({"response_id": f"R-{i}", "organisation_id": f"BE{i}"} for i in range(60)))
     triples = map_records(rows, WAVE, MINTER).public
     check(triples, rows)  # the first call parses the shapes once
-    started = time.perf_counter()
+    # CPU time of this process, not wall time: other work on a shared machine must not make this fail.
+    started = time.process_time()
     report = check(triples, rows)
-    assert report.conforms and time.perf_counter() - started < 2.0
+    assert report.conforms and time.process_time() - started < 2.0
 
 
 def test_a_directory_without_shapes_is_refused(tmp_path: Path) -> None:

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pyoxigraph import Triple
+
 from vcgraph.config import Settings
 from vcgraph.namespaces import WAVE_ID, Minter
 from vcgraph.rdf.mapping import WaveTriples, map_records
@@ -91,7 +93,15 @@ def ensure_reference_data(store: Store, settings: Settings, reference: Reference
         minter.vocabularies_graph(): reference.vocabularies,
         minter.nuts_graph(): reference.nuts,
     }
-    store.replace_graphs(graphs)
+    # Rewriting 12,000 unchanged reference triples at every ingest costs seconds; a graph that already holds
+    # exactly these triples is left as it is (same outcome, so still idempotent).
+    changed = {
+        graph: triples
+        for graph, triples in graphs.items()
+        if {Triple(q.subject, q.predicate, q.object) for q in store.quads(graph)} != set(triples)
+    }
+    if changed:
+        store.replace_graphs(changed)
     return {graph.value: len(triples) for graph, triples in graphs.items()}
 
 

@@ -1,0 +1,287 @@
+"""Ingesting a survey file into a real on-disk store: all or nothing, atomic per wave, idempotent."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from pyoxigraph import NamedNode, Quad
+
+from vcgraph.config import Settings
+from vcgraph.namespaces import Minter
+from vcgraph.service.ingest import IngestError, ensure_reference_data, ingest_survey
+from vcgraph.service.validate import validate_file, validate_store
+from vcgraph.store.oxigraph import OxigraphStore
+from vcgraph.store.port import Store
+from vcgraph.survey.reader import SurveyReadError
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "survey"
+VALID = FIXTURES / "valid.csv"
+BASE_IRI = "https://w3id.org/vcgraph/"
+MINTER = Minter(BASE_IRI)
+WAVE = "2026-W1"
+WAVE_GRAPH = MINTER.wave_graph(WAVE)
+RESTRICTED_GRAPH = MINTER.restricted_graph(WAVE)
+
+STRICTER_SHAPE = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix bm: <https://w3id.org/vcgraph/ontology#> .
+<https://example.org/shapes#SizeRequired> a sh:NodeShape ; sh:targetClass bm:Actor ;
+    sh:property [ sh:path bm:sizeClass ; sh:minCount 1 ; sh:message "a size is required by this deployment" ] .
+"""
+
+
+def make_home(root: Path, *, stricter: bool = False) -> Path:
+    """A checkout with the fixture vocabularies, the project's shapes and the real NUTS list."""
+    home = root / "home"
+    shutil.copytree(FIXTURES / "ontology", home / "ontology")
+    shutil.copytree(ROOT / "shapes", home / "shapes")
+    (home / "data" / "reference").mkdir(parents=True)
+    shutil.copytree(ROOT / "data" / "reference" / "nuts", home / "data" / "reference" / "nuts")
+    if stricter:
+        (home / "shapes" / "zz-stricter.ttl").write_text(STRICTER_SHAPE)
+    return home
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(store=str(tmp_path / "store"), home=make_home(tmp_path))
+
+
+@pytest.fixture
+def store(settings: Settings) -> Iterator[Store]:
+    opened = OxigraphStore(Path(settings.store))
+    yield opened
+    opened.close()
+
+
+def rows_of(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    columns = list(dict.fromkeys(c for row in rows for c in row))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def with_bad_row(tmp_path: Path) -> Path:
+    rows = rows_of(VALID)
+    rows[1]["nuts"] = "FRK99"
+    return write_csv(tmp_path / "bad.csv", rows)
+
+
+def quads(store: Store) -> set[Quad]:
+    return set(store.quads())
+
+
+def public_text(store: Store) -> str:
+    return " ".join(str(q) for q in store.quads() if MINTER.is_public_graph(q.graph_name.value))
+
+
+def test_an_ingest_writes_the_wave_and_its_restricted_graph(store: Store, settings: Settings) -> None:
+    report = ingest_survey(store, settings, VALID, WAVE)
+    assert report.ok and report.written
+    assert (report.rows_read, report.rows_ingested, report.errors) == (3, 3, [])
+    assert report.graphs == [WAVE_GRAPH.value, RESTRICTED_GRAPH.value]
+    assert report.triples_written == len(list(store.quads(WAVE_GRAPH))) + len(list(store.quads(RESTRICTED_GRAPH)))
+
+
+def test_an_ingest_loads_the_reference_graphs(store: Store, settings: Settings) -> None:
+    ingest_survey(store, settings, VALID, WAVE)
+    for graph in (MINTER.ontology_graph(), MINTER.vocabularies_graph(), MINTER.nuts_graph()):
+        assert list(store.quads(graph)), graph
+
+
+def test_reloading_the_reference_data_changes_nothing(store: Store, settings: Settings) -> None:
+    ensure_reference_data(store, settings)
+    before = quads(store)
+    ensure_reference_data(store, settings)
+    assert quads(store) == before
+
+
+def test_ingesting_the_same_file_twice_gives_the_same_store(store: Store, settings: Settings) -> None:
+    ingest_survey(store, settings, VALID, WAVE)
+    before = quads(store)
+    ingest_survey(store, settings, VALID, WAVE)
+    assert quads(store) == before
+
+
+def test_a_new_file_for_the_same_wave_replaces_the_wave_entirely(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    ingest_survey(store, settings, VALID, WAVE)
+    smaller = write_csv(tmp_path / "smaller.csv", rows_of(VALID)[:1])
+    ingest_survey(store, settings, smaller, WAVE)
+    text = " ".join(str(q) for q in store.quads(WAVE_GRAPH)) + " ".join(str(q) for q in store.quads(RESTRICTED_GRAPH))
+    assert "R-001" in text and "R-002" not in text and "Stealth" not in text and "ceo@" not in text
+
+
+def test_another_wave_is_left_alone(store: Store, settings: Settings) -> None:
+    ingest_survey(store, settings, VALID, "2025-W1")
+    old = set(store.quads(MINTER.wave_graph("2025-W1")))
+    ingest_survey(store, settings, VALID, WAVE)
+    assert set(store.quads(MINTER.wave_graph("2025-W1"))) == old
+
+
+def test_an_invalid_row_rejects_the_whole_file_and_writes_nothing(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    report = ingest_survey(store, settings, with_bad_row(tmp_path), WAVE)
+    assert not report.written and report.rows_ingested == 0
+    assert report.rows_rejected == [3]
+    assert [e.column for e in report.errors] == ["nuts"]
+    assert store.graphs() == []
+
+
+def test_a_failed_ingest_leaves_the_previous_wave_intact(store: Store, settings: Settings, tmp_path: Path) -> None:
+    ingest_survey(store, settings, VALID, WAVE)
+    before = quads(store)
+    report = ingest_survey(store, settings, with_bad_row(tmp_path), WAVE)
+    assert not report.written and quads(store) == before
+
+
+def test_quarantine_writes_the_valid_rows_and_reports_the_others(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    report = ingest_survey(store, settings, with_bad_row(tmp_path), WAVE, quarantine=True)
+    assert report.written and not report.ok
+    assert (report.rows_ingested, report.rows_rejected) == (2, [3])
+    text = " ".join(str(q) for q in store.quads(WAVE_GRAPH))
+    assert "R-001" in text and "R-003" in text and "R-002" not in text
+
+
+def test_quarantine_with_no_valid_row_keeps_the_previous_wave(store: Store, settings: Settings, tmp_path: Path) -> None:
+    ingest_survey(store, settings, VALID, WAVE)
+    before = quads(store)
+    rows = rows_of(VALID)
+    for row in rows:
+        row["country"] = "XX"
+    report = ingest_survey(store, settings, write_csv(tmp_path / "all-bad.csv", rows), WAVE, quarantine=True)
+    assert not report.written and report.rows_rejected == [2, 3, 4] and quads(store) == before
+
+
+def test_a_shacl_violation_rejects_the_file_naming_row_and_column(tmp_path: Path) -> None:
+    settings = Settings(store=str(tmp_path / "store"), home=make_home(tmp_path, stricter=True))
+    rows = rows_of(VALID)
+    rows[2]["size"] = ""
+    store = OxigraphStore(Path(settings.store))
+    report = ingest_survey(store, settings, write_csv(tmp_path / "nosize.csv", rows), WAVE)
+    assert not report.written
+    assert [str(e) for e in report.errors] == [
+        "row 4, column size: value '': SHACL: a size is required by this deployment"
+    ]
+    assert store.graphs() == []
+
+
+def test_quarantine_drops_the_rows_shacl_rejects(tmp_path: Path) -> None:
+    settings = Settings(store=str(tmp_path / "store"), home=make_home(tmp_path, stricter=True))
+    rows = rows_of(VALID)
+    rows[2]["size"] = ""
+    store = OxigraphStore(Path(settings.store))
+    report = ingest_survey(store, settings, write_csv(tmp_path / "nosize.csv", rows), WAVE, quarantine=True)
+    assert report.written and (report.rows_ingested, report.rows_rejected) == (2, [4])
+
+
+def test_emails_are_stored_in_the_restricted_graph_only(store: Store, settings: Settings) -> None:
+    ingest_survey(store, settings, VALID, WAVE)
+    restricted = " ".join(str(q) for q in store.quads(RESTRICTED_GRAPH))
+    assert "anne@bioprocess.example.be" in restricted and "ceo@stealth.example.org" in restricted
+    assert "@" not in public_text(store).replace("@en", "").replace("@fr", "")
+    assert "schema.org/email" not in public_text(store)
+
+
+def test_an_anonymous_actor_is_never_named_in_the_public_graphs(store: Store, settings: Settings) -> None:
+    ingest_survey(store, settings, VALID, WAVE)
+    text = public_text(store)
+    assert "Stealth" not in text and "stealth.example.org" not in text
+    assert "Stealth Cell Therapy" in " ".join(str(q) for q in store.quads(RESTRICTED_GRAPH))
+
+
+def test_an_xlsx_export_gives_the_same_graph_as_the_csv(tmp_path: Path, settings: Settings) -> None:
+    rows = list(csv.reader(VALID.open(encoding="utf-8", newline="")))
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        # Typed cells, as Excel would hold them: numbers for TRLs, text elsewhere.
+        sheet.append([int(cell) if cell.isdigit() else cell for cell in row])
+    workbook.save(tmp_path / "valid.xlsx")
+    from_csv = OxigraphStore(tmp_path / "csv-store")
+    from_xlsx = OxigraphStore(tmp_path / "xlsx-store")
+    assert ingest_survey(from_csv, settings, VALID, WAVE).ok
+    assert ingest_survey(from_xlsx, settings, tmp_path / "valid.xlsx", WAVE).ok
+    assert quads(from_csv) == quads(from_xlsx)
+
+
+@pytest.mark.parametrize("wave", ["", "../x", "a b", "-W1", "x" * 65, "W1/../../etc"])
+def test_a_bad_wave_id_is_refused_before_anything_is_read(store: Store, settings: Settings, wave: str) -> None:
+    with pytest.raises(IngestError, match="wave id"):
+        ingest_survey(store, settings, VALID, wave)
+    assert store.graphs() == []
+
+
+def test_an_unreadable_file_is_refused(store: Store, settings: Settings, tmp_path: Path) -> None:
+    (tmp_path / "bin.csv").write_bytes(b"\x00\x01\x02\xff\xfe")
+    with pytest.raises(SurveyReadError):
+        ingest_survey(store, settings, tmp_path / "bin.csv", WAVE)
+
+
+def test_progress_is_reported_row_by_row(store: Store, settings: Settings) -> None:
+    seen: list[tuple[int, int]] = []
+    ingest_survey(store, settings, VALID, WAVE, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_validating_a_valid_file_reports_it_valid(settings: Settings) -> None:
+    report = validate_file(settings, VALID)
+    assert report.conforms and report.errors == [] and report.text().startswith("valid")
+
+
+def test_validating_a_bad_file_lists_every_error(settings: Settings, tmp_path: Path) -> None:
+    rows = rows_of(VALID)
+    rows[0]["trl_T01"] = "12"
+    rows[2]["contact_email"] = "not-an-email"
+    report = validate_file(settings, write_csv(tmp_path / "bad.csv", rows))
+    assert not report.conforms
+    assert [(e.row, e.column) for e in report.errors] == [(2, "trl_T01"), (4, "contact_email")]
+
+
+def test_validating_the_store_checks_every_wave(store: Store, settings: Settings) -> None:
+    ingest_survey(store, settings, VALID, WAVE)
+    ingest_survey(store, settings, VALID, "2025-W1")
+    report = validate_store(store, settings)
+    assert report.conforms and report.graphs == [MINTER.wave_graph("2025-W1").value, WAVE_GRAPH.value]
+
+
+def test_validating_a_hand_broken_store_names_the_graph_and_node(store: Store, settings: Settings) -> None:
+    ingest_survey(store, settings, VALID, WAVE)
+    store.update(
+        f"INSERT DATA {{ GRAPH <{WAVE_GRAPH.value}> {{ "
+        "<https://w3id.org/vcgraph/id/wave/2026-W1/response/R-001/technology/T01> "
+        "<https://w3id.org/vcgraph/ontology#trl> 42 } }"
+    )
+    report = validate_store(store, settings)
+    assert not report.conforms
+    assert any(WAVE_GRAPH.value in e.reason and "technology/T01" in e.reason for e in report.errors)
+
+
+DEMO = ROOT / "data" / "demo" / "survey-2026-W1.csv"
+
+
+@pytest.mark.skipif(not (DEMO.exists() and (ROOT / "ontology" / "vcgraph.ttl").exists()), reason="no demo data")
+def test_the_demo_survey_ingests_with_the_project_ontology(tmp_path: Path) -> None:
+    settings = Settings(store=str(tmp_path / "store"), home=ROOT)
+    store = OxigraphStore(tmp_path / "store")
+    report = ingest_survey(store, settings, DEMO, WAVE)
+    assert report.ok, report.text()
+    assert NamedNode(WAVE_GRAPH.value) in store.graphs()
