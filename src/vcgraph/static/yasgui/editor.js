@@ -24,9 +24,8 @@
   picker.addEventListener("change", function () {
     var example = config.examples[Number(picker.value)];
     if (!example) { return; }
-    var tab = yasgui.addTab(true, { name: example.title });
-    tab.setEndpoint(endpoint);
-    tab.setQuery(example.query);
+    // A new tab per example, so the user's own query in the current tab is never overwritten.
+    yasgui.addTab(true, { name: example.title, yasqe: { value: example.query }, requestConfig: { endpoint: endpoint } });
     picker.value = "";
   });
 })();
