@@ -101,8 +101,8 @@ class Vocabularies:
         triples: list[Triple] = []
         for file in files:
             try:
-                triples.extend(parse(path=str(file), format=RdfFormat.TURTLE, base_iri=file.as_uri()))
-            except (SyntaxError, OSError) as exc:
+                triples.extend(parse(path=str(file), format=RdfFormat.TURTLE))
+            except (SyntaxError, OSError, ValueError) as exc:
                 raise VocabularyError(f"cannot parse {file}: {exc}") from exc
         try:
             return cls.from_triples(triples, required)

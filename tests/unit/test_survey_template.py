@@ -68,6 +68,15 @@ def test_a_missing_required_column_is_one_error_naming_it_on_the_header_row(colu
     assert result.records == []
 
 
+def test_a_missing_column_names_the_unknown_column_probably_meant() -> None:
+    table = SurveyTable([*(c for c in BASE if c != "organisation"), "Organization"], [(2, dict(BASE))])
+    (error,) = parse_table(table, VOCABULARIES, NUTS).errors
+    assert (
+        error.reason
+        == "required column is missing from the header (is column 'Organization' meant to be 'organisation'?)"
+    )
+
+
 def test_an_unknown_column_is_a_warning_and_is_ignored() -> None:
     result = parse({"favourite_colour": "blue"})
     assert result.warnings == ["row 1, column favourite_colour: not a template column, ignored"]

@@ -21,6 +21,7 @@ Decisions the template leaves open, taken here:
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -181,8 +182,16 @@ def parse_table(
         if column not in TEMPLATE_COLUMNS:
             result.warnings.append(f"row 1, column {column}: not a template column, ignored")
     missing = [c for c in REQUIRED_COLUMNS if c not in present]
+    unknown = [c for c in table.columns if c not in TEMPLATE_COLUMNS]
     for column in missing:
-        result.errors.append(RowError(1, column, "", "required column is missing from the header"))
+        reason = "required column is missing from the header"
+        # "Organisation " or "organization" is the usual cause: name the column that was probably meant.
+        near = difflib.get_close_matches(column, unknown, n=1, cutoff=0.75) or [
+            c for c in unknown if normalise(c).replace(" ", "_") == column
+        ]
+        if near:
+            reason += f" (is column {near[0]!r} meant to be {column!r}?)"
+        result.errors.append(RowError(1, column, "", reason))
     if missing:
         return result
     seen_ids: dict[str, int] = {}
@@ -251,7 +260,7 @@ class _RowParser:
         if not found:
             hints = vocabularies.closest(scheme, value)
             if allowed is not None:
-                hints = [h for h in hints if (vocabularies.match(scheme, h) and self._notation_in(scheme, h, allowed))]
+                hints = [h for h in hints if self._notation_in(scheme, h, allowed)]
             if hints:
                 self.error(column, value, f"unknown {what}; did you mean " + " or ".join(repr(h) for h in hints) + "?")
             else:
