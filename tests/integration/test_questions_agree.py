@@ -38,7 +38,7 @@ def location(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def store(location: Path) -> Iterator[OxigraphStore]:
     store = OxigraphStore(location)
-    for name in ("reference.trig", "gaps.trig", "matchmaking.trig", "convergence.trig"):
+    for name in ("reference.trig", "gaps.trig", "matchmaking.trig", "convergence.trig", "trends.trig"):
         store.load(FIXTURES / name, RdfFormat.TRIG)
     store.flush()  # the CLI opens its own read-only handle on the same directory
     yield store

@@ -59,9 +59,12 @@ def preferred_language(header: str | None) -> str:
 
 
 def _describe(spec: ParamSpec) -> str:
-    default = {"required": "required", "optional": "optional", "latest": "default: the latest wave"}.get(
-        spec.default, f"default: {spec.default}"
-    )
+    default = {
+        "required": "required",
+        "optional": "optional",
+        "latest": "default: the latest wave",
+        "previous": "default: the wave before the latest",
+    }.get(spec.default, f"default: {spec.default}")
     return f"{spec.description} ({spec.type_label}; {default})"
 
 

@@ -15,7 +15,8 @@ read, so an analyst who opens the file in YASGUI sees the same parameters the AP
 
 Parameter types: ``nuts``, ``nuts-list:<variable>`` (a comma-separated list; the query runs once per code with
 ``$<variable>`` bound), ``concept:<scheme>``, ``wave``, ``int:<min>:<max>``, ``bool``, ``text``. Defaults:
-``required``, ``optional`` (left unbound), ``latest`` (waves) or a literal value.
+``required``, ``optional`` (left unbound), ``latest`` or ``previous`` (waves: the last one, the one before) or a
+literal value.
 """
 
 from __future__ import annotations

@@ -177,12 +177,18 @@ def validate_parameters(
             if spec.default == "optional":
                 bound.echo[spec.name] = None
                 continue
-            if spec.default == "latest" and spec.type == "wave":
+            if spec.default in ("latest", "previous") and spec.type == "wave":
                 known = waves(store, dataset)
-                if not known:
-                    raise QuestionParameterError(spec.name, "no survey wave is loaded yet", [])
-                bound.terms[spec.name] = known[-1].iri
-                bound.echo[spec.name] = known[-1].identifier
+                needed = 1 if spec.default == "latest" else 2
+                if len(known) < needed:
+                    raise QuestionParameterError(
+                        spec.name,
+                        f"needs {needed} loaded survey wave(s) to default to the {spec.default} one",
+                        [w.identifier for w in known],
+                    )
+                chosen = known[-needed]
+                bound.terms[spec.name] = chosen.iri
+                bound.echo[spec.name] = chosen.identifier
                 continue
             given = spec.default
         if spec.type == "nuts-list":

@@ -660,3 +660,158 @@ def convergence_co_occurrence(rows: list[Row], ctx: ShapeContext) -> tuple[Items
     ]
     items.sort(key=lambda i: (-i["support"], -i["lift"], sort_key_notation(i["a"]), sort_key_notation(i["b"])))
     return items, None
+
+
+def _wave_pair(ctx: ShapeContext) -> dict[str, Any]:
+    return {"from_wave": ctx.wave_id("from"), "to_wave": ctx.wave_id("to")}
+
+
+@shaper(
+    "trends-coverage",
+    example_item={
+        "stage": _EXAMPLE_STAGE,
+        "region": {"id": "http://data.europa.eu/nuts/code/BE3", "notation": "BE3"},
+        "change": "covered",
+        "from_actors": 0,
+        "to_actors": 2,
+        "evidence": {"from_wave": "2025-W1", "to_wave": "2025-W2"},
+    },
+)
+def trends_coverage(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    regions = [str(code) for code in ctx.params.echo["region"]]
+    items: Items = []
+    for row in rows:
+        before, after = integer(row, "from_actors"), integer(row, "to_actors")
+        region = iri(row, "region")
+        items.append(
+            {
+                "stage": ref(row, "stage"),
+                "region": {"id": region, "notation": _code(region)},
+                "change": "covered" if after > 0 else "uncovered",
+                "from_actors": before,
+                "to_actors": after,
+                "evidence": _wave_pair(ctx),
+                "_order": value(row, "order") or 0,
+            }
+        )
+    items.sort(key=lambda i: (regions.index(i["region"]["notation"]), i["_order"], sort_key_notation(i["stage"])))
+    for item in items:
+        del item["_order"]
+    return items, None
+
+
+def _median(values: list[int]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+@shaper(
+    "trends-trl",
+    example_item={
+        **_EXAMPLE_TECHNOLOGY,
+        "from_median": 4.0,
+        "to_median": 6.0,
+        "change": 2.0,
+        "from_statements": 2,
+        "to_statements": 2,
+        "evidence": [{**_EXAMPLE_EVIDENCE, "wave": "2025-W2", "trl": 6}],
+    },
+)
+def trends_trl(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    waves = _wave_pair(ctx)
+    technologies: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        technology = ref(row, "technology")
+        assert technology is not None
+        entry = technologies.setdefault(technology["id"], {"ref": technology, "from": {}, "to": {}, "evidence": []})
+        side = str(value(row, "side"))
+        trl = integer(row, "trl")
+        entry[side][str(iri(row, "statement"))] = trl  # keyed by statement: an actor's two statements both count
+        proof = {**evidence(row, waves[f"{side}_wave"]), "trl": trl}
+        if proof not in entry["evidence"]:
+            entry["evidence"].append(proof)
+    items = []
+    for entry in technologies.values():
+        if not entry["from"] or not entry["to"]:
+            continue
+        before, after = _median(list(entry["from"].values())), _median(list(entry["to"].values()))
+        if before == after:
+            continue
+        items.append(
+            {
+                **entry["ref"],
+                "from_median": before,
+                "to_median": after,
+                "change": after - before,
+                "from_statements": len(entry["from"]),
+                "to_statements": len(entry["to"]),
+                "evidence": sorted(entry["evidence"], key=lambda e: (str(e["wave"]), str(e["statement"]))),
+            }
+        )
+    items.sort(key=lambda i: (-abs(i["change"]), sort_key_notation(i)))
+    return items, None
+
+
+_STATUS_ORDER = {"persisted": 0, "appeared": 1, "disappeared": 2}
+
+
+@shaper(
+    "trends-needs",
+    example_item={
+        "id": "https://w3id.org/vcgraph/id/wave/2025-W2/response/R-alpha/stage/S07",
+        "status": "persisted",
+        "actor": {"id": "https://w3id.org/vcgraph/id/actor/id-be0123", "label": "Alpha Bio", "anonymous": False},
+        "stage": {"id": "https://w3id.org/vcgraph/vocab/stage/S07", "notation": "S07", "label": "Fill & finish"},
+        "technology": None,
+        "product_class": None,
+        "from_need": "https://w3id.org/vcgraph/id/wave/2025-W1/response/R-alpha/stage/S07",
+        "to_need": "https://w3id.org/vcgraph/id/wave/2025-W2/response/R-alpha/stage/S07",
+        "evidence": {"from_wave": "2025-W1", "to_wave": "2025-W2"},
+    },
+)
+def trends_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    needs: dict[tuple[str | None, ...], dict[str, Any]] = {}
+    for row in rows:
+        key = (iri(row, "actor"), iri(row, "stage"), iri(row, "technology"), iri(row, "product_class"))
+        anonymous = is_anonymous(row)
+        entry = needs.setdefault(
+            key,
+            {
+                "actor": actor_ref(row),
+                "stage": ref(row, "stage"),
+                "technology": ref(row, "technology"),
+                "product_class": ref(row, "product_class"),
+                "from_need": None,
+                "to_need": None,
+                "_seen": set(),
+            },
+        )
+        side = str(value(row, "side"))
+        entry["_seen"].add(side)
+        if not anonymous:
+            entry[f"{side}_need"] = iri(row, "need")
+    items = []
+    for entry in needs.values():
+        seen = entry.pop("_seen")
+        status = "persisted" if seen == {"from", "to"} else ("appeared" if "to" in seen else "disappeared")
+        items.append(
+            {
+                "id": entry["to_need"] or entry["from_need"],
+                "status": status,
+                **entry,
+                "evidence": _wave_pair(ctx),
+            }
+        )
+    items.sort(
+        key=lambda i: (
+            _STATUS_ORDER[i["status"]],
+            sort_key_notation(i["stage"]),
+            sort_key_notation(i["technology"]),
+            i["actor"]["anonymous"],
+            str(i["actor"]["label"] or ""),
+        )
+    )
+    return items, None
