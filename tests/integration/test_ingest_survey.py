@@ -96,6 +96,25 @@ def test_an_ingest_writes_the_wave_and_its_restricted_graph(store: Store, settin
     assert report.triples_written == len(list(store.quads(WAVE_GRAPH))) + len(list(store.quads(RESTRICTED_GRAPH)))
 
 
+def test_the_summary_says_what_was_written_where(store: Store, settings: Settings) -> None:
+    report = ingest_survey(store, settings, VALID, WAVE)
+    assert report.summary() == (
+        f"wave {WAVE}: 3 of 3 row(s) ingested from {VALID}, {report.triples_written} triple(s) written to "
+        f"{WAVE_GRAPH.value}, {RESTRICTED_GRAPH.value}"
+    )
+
+
+def test_the_text_of_a_rejected_file_lists_every_error_under_its_summary(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    report = ingest_survey(store, settings, with_bad_row(tmp_path), WAVE)
+    assert report.text().splitlines() == [
+        f"wave {WAVE}: nothing written; 3 row(s) read from {tmp_path / 'bad.csv'}, 1 row(s) rejected",
+        "1 row(s) rejected:",
+        "  row 3, column nuts: value 'FRK99': not a NUTS 2021 code",
+    ]
+
+
 def test_an_ingest_loads_the_reference_graphs(store: Store, settings: Settings) -> None:
     ingest_survey(store, settings, VALID, WAVE)
     for graph in (MINTER.ontology_graph(), MINTER.vocabularies_graph(), MINTER.nuts_graph()):

@@ -79,3 +79,4 @@ def test_the_scheme_carries_its_source_and_licence(index: NutsIndex) -> None:
     about_scheme = {(t.predicate, t.object) for t in nuts_triples(index) if t.subject == NamedNode(NUTS_SCHEME)}
     assert (NamedNode(DCTERMS + "license"), NamedNode("https://creativecommons.org/licenses/by/4.0/")) in about_scheme
     assert any(p == NamedNode(DCTERMS + "source") for p, _ in about_scheme)
+    assert (NamedNode(DCTERMS + "title"), Literal("NUTS 2021", language="en")) in about_scheme

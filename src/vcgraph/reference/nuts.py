@@ -125,6 +125,8 @@ def nuts_triples(index: NutsIndex) -> list[Triple]:
     out = [
         Triple(scheme, t, NamedNode(SKOS + "ConceptScheme")),
         Triple(scheme, NamedNode(SKOS + "prefLabel"), Literal("NUTS 2021", language="en")),
+        # DCAT-AP's category-scheme shape asks for a title: the export describes this scheme as one.
+        Triple(scheme, NamedNode(DCTERMS + "title"), Literal("NUTS 2021", language="en")),
         Triple(scheme, NamedNode(DCTERMS + "source"), NamedNode(SOURCE)),
         Triple(scheme, NamedNode(DCTERMS + "license"), NamedNode(LICENSE)),
         Triple(scheme, NamedNode(DCTERMS + "rightsHolder"), Literal("European Union, Eurostat")),

@@ -57,15 +57,19 @@ class IngestReport:
         """Every row was valid and the wave was written."""
         return self.written and not self.errors
 
-    def text(self) -> str:
+    def summary(self) -> str:
+        """One line: what was read, what was written where (or that nothing was)."""
         if self.written:
-            head = (
+            return (
                 f"wave {self.wave}: {self.rows_ingested} of {self.rows_read} row(s) ingested from {self.path}, "
                 f"{self.triples_written} triple(s) written to {', '.join(self.graphs)}"
             )
-        else:
-            head = f"wave {self.wave}: nothing written; {self.rows_read} row(s) read from {self.path}"
-        lines = [head]
+        rejected = f", {len(self.rows_rejected)} row(s) rejected" if self.errors else ""
+        return f"wave {self.wave}: nothing written; {self.rows_read} row(s) read from {self.path}{rejected}"
+
+    def text(self) -> str:
+        """The summary, then every error (sorted by row) and every warning, one per line."""
+        lines = [self.summary()]
         if self.errors:
             lines.append(f"{len(self.rows_rejected)} row(s) rejected:")
             lines += [f"  {e}" for e in sorted(self.errors)]
