@@ -21,18 +21,23 @@ class Example:
 
 
 def example_title(path: Path, text: str) -> str:
-    """The first comment line of a query file (its header), else the file name."""
+    """The title of a query file: its ``# title:`` header line (the convention of ``queries/``), else its first
+    comment line, else its file name."""
+    header: list[str] = []
     for line in text.splitlines():
         stripped = line.strip()
-        if not stripped:
+        if not stripped.startswith("#"):
+            if stripped:
+                break
             continue
-        if stripped.startswith("#"):
-            title = stripped.lstrip("#").strip()
-            if title:
-                return title
-            continue
-        break
-    return path.stem.replace("-", " ").replace("_", " ")
+        comment = stripped.lstrip("#").strip()
+        if comment:
+            header.append(comment)
+    for comment in header:
+        key, separator, value = comment.partition(":")
+        if separator and key.strip().lower() == "title" and value.strip():
+            return value.strip()
+    return header[0] if header else path.stem.replace("-", " ").replace("_", " ")
 
 
 def load_examples(queries_dir: Path) -> list[Example]:
@@ -70,6 +75,7 @@ header {{ display: flex; gap: 1rem; align-items: baseline; flex-wrap: wrap; }}
 <header>
 <h1>vcgraph SPARQL endpoint</h1>
 <label>Example queries <select id="examples"><option value="">choose one...</option></select></label>
+<small>their <code>$name</code> variables are the parameters of the REST questions: bind them or leave them free</small>
 <a href="{escape(endpoint_path, quote=True)}?query=ASK%7B%7D">protocol</a>
 <a href="/docs">REST API</a>
 </header>

@@ -38,8 +38,11 @@ def service_description(
         Triple(query_service, rdf_type, sd("Service")),
         Triple(query_service, sd("endpoint"), NamedNode(endpoint)),
         Triple(query_service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        *(Triple(query_service, sd("resultFormat"), NamedNode(FORMATS + name)) for name in _RESULT_FORMATS),
+        *(Triple(query_service, sd("resultFormat"), NamedNode(FORMATS + name)) for name in _GRAPH_FORMATS),
         Triple(query_service, NamedNode(DCTERMS + "title"), Literal("vcgraph SPARQL endpoint")),
         Triple(query_service, NamedNode(DCTERMS + "hasVersion"), Literal(__version__)),
+        *([Triple(query_service, sd("feature"), sd("UnionDefaultGraph"))] if settings.default_graph == "union" else []),
         Triple(query_service, sd("defaultDataset"), dataset),
         Triple(dataset, rdf_type, sd("Dataset")),
         Triple(dataset, sd("defaultGraph"), default_graph),
@@ -48,10 +51,6 @@ def service_description(
         Triple(update_service, sd("endpoint"), NamedNode(update_endpoint)),
         Triple(update_service, sd("supportedLanguage"), sd("SPARQL11Update")),
     ]
-    triples += [Triple(query_service, sd("resultFormat"), NamedNode(FORMATS + name)) for name in _RESULT_FORMATS]
-    triples += [Triple(query_service, sd("resultFormat"), NamedNode(FORMATS + name)) for name in _GRAPH_FORMATS]
-    if settings.default_graph == "union":
-        triples.append(Triple(query_service, sd("feature"), sd("UnionDefaultGraph")))
     for graph in graphs:
         named = BlankNode()
         triples += [
