@@ -7,6 +7,7 @@ gives the same bytes, so a portal or a diff sees only real changes.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,7 +24,7 @@ from vcgraph.export.layout import (
     wave_dump_files,
     waves,
 )
-from vcgraph.export.publishable import PublicView, public_view, value_of
+from vcgraph.export.publishable import PublicView, public_view, sort_triples, value_of
 from vcgraph.export.serialize import JSON_LD, NTRIPLES, RDF_XML, TURTLE, RdfSyntax, gzip_bytes, serialise
 from vcgraph.export.tables import TableBuilder
 from vcgraph.export.void import void_triples
@@ -77,18 +78,32 @@ class _Writer:
         return exported
 
     def rdf(
-        self, path: str, triples: list[Triple], syntax: RdfSyntax, title: str, dataset: str | None,
-        *, compress: bool = False,
+        self,
+        path: str,
+        triples: Sequence[Triple],
+        syntax: RdfSyntax,
+        title: str,
+        dataset: str | None,
+        *,
+        compress: bool = False,
     ) -> None:
-        data = serialise(triples, syntax)
+        data = serialise(triples, syntax, presorted=True)
         if compress:
             data = gzip_bytes(data)
         exported = self.write(path, data, len(triples))
-        self.distributions.append(Distribution(
-            path, f"{title} ({syntax.name}{', gzip' if compress else ''})",
-            f"{title}, {len(triples)} triples, as {syntax.name}{' compressed with gzip' if compress else ''}.",
-            syntax.media_type, syntax.file_type, exported.byte_size, exported.sha256, compress, dataset,
-        ))
+        self.distributions.append(
+            Distribution(
+                path,
+                f"{title} ({syntax.name}{', gzip' if compress else ''})",
+                f"{title}, {len(triples)} triples, as {syntax.name}{' compressed with gzip' if compress else ''}.",
+                syntax.media_type,
+                syntax.file_type,
+                exported.byte_size,
+                exported.sha256,
+                compress,
+                dataset,
+            )
+        )
 
 
 def export_dataset(
@@ -109,7 +124,7 @@ def export_dataset(
     download = download_base or default_download_base(settings)
     out_dir.mkdir(parents=True, exist_ok=True)
     writer = _Writer(out_dir)
-    everything = view.triples()
+    everything = sort_triples(view.triples())
 
     title = "vcgraph public graph"
     writer.rdf("vcgraph.nt.gz", everything, NTRIPLES, title, None, compress=True)
@@ -121,13 +136,13 @@ def export_dataset(
         ("ontology", minter.ontology_graph(), "vcgraph ontology"),
         ("vocabularies", minter.vocabularies_graph(), "vcgraph SKOS vocabularies"),
     ):
-        triples = view.graphs.get(graph.value, [])
+        triples = sort_triples(view.graphs.get(graph.value, frozenset()))
         for syntax in (TURTLE, RDF_XML):
             writer.rdf(f"{name}.{syntax.extension}", triples, syntax, label, None)
 
     wave_infos = waves(view, settings)
     for wave in wave_infos:
-        triples = view.graphs[wave.graph]
+        triples = sort_triples(view.graphs[wave.graph])
         nt_path, ttl_path = wave_dump_files(wave.identifier)
         wave_title = f"vcgraph survey wave {wave.identifier}"
         writer.rdf(nt_path, triples, NTRIPLES, wave_title, wave.identifier, compress=True)
@@ -136,17 +151,24 @@ def export_dataset(
     builder = TableBuilder(everything, view.all_quads, view.withheld)
     for table in builder.tables():
         exported = writer.write(f"csv/{table.name}.csv", table.to_csv())
-        writer.distributions.append(Distribution(
-            exported.path, f"vcgraph {table.name} table (CSV)",
-            _TABLE_DESCRIPTIONS[table.name], "text/csv", "CSV", exported.byte_size, exported.sha256, False, None,
-        ))
+        writer.distributions.append(
+            Distribution(
+                exported.path,
+                f"vcgraph {table.name} table (CSV)",
+                _TABLE_DESCRIPTIONS[table.name],
+                "text/csv",
+                "CSV",
+                exported.byte_size,
+                exported.sha256,
+                False,
+                None,
+            )
+        )
 
-    void = sorted(void_triples(view, settings, generated=when, download_base=download),
-                  key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    catalog = catalog_triples(settings, wave_infos, writer.distributions, generated=when, download_base=download)
+    void = void_triples(view, settings, generated=when, download_base=download)
     writer.write(VOID_FILE, serialise(void, TURTLE), len(void))
-    catalog_list = list(catalog.triples)
-    writer.write(CATALOG_FILE, serialise(catalog_list, TURTLE), len(catalog_list))
+    catalog = catalog_triples(settings, wave_infos, writer.distributions, generated=when, download_base=download)
+    writer.write(CATALOG_FILE, serialise(catalog.triples, TURTLE), len(catalog.triples))
 
     return ExportReport(
         directory=out_dir,
@@ -168,5 +190,10 @@ _TABLE_DESCRIPTIONS = {
 
 
 def _count_public_actors(view: PublicView) -> int:
-    return len({value_of(t.subject) for t in view.triples()
-                if t.predicate.value == RDF + "type" and value_of(t.object) == BM + "Actor"})
+    return len(
+        {
+            value_of(t.subject)
+            for t in view.triples()
+            if t.predicate.value == RDF + "type" and value_of(t.object) == BM + "Actor"
+        }
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, Triple
 
@@ -47,8 +48,20 @@ class Withheld:
     actors: frozenset[str]
     resources: frozenset[str]
 
+    @cached_property
+    def _common_prefix(self) -> str:
+        # Withheld IRIs are minted under one base: anything outside their common prefix (vocabularies, NUTS,
+        # the ontology: most of the graph) is answered without looking further.
+        if not self.resources:
+            return ""
+        first, last = min(self.resources), max(self.resources)  # the sorted extremes bound every common prefix
+        length = 0
+        while length < min(len(first), len(last)) and first[length] == last[length]:
+            length += 1
+        return first[:length]
+
     def __contains__(self, iri: object) -> bool:
-        if not isinstance(iri, str):
+        if not isinstance(iri, str) or not self.resources or not iri.startswith(self._common_prefix):
             return False
         if iri in self.resources:
             return True
@@ -133,27 +146,33 @@ def withheld_resources(quads: Iterable[Quad]) -> Withheld:
 
 @dataclass(frozen=True)
 class PublicView:
-    """The publishable content of the store: per public graph, its triples minus the withheld ones."""
+    """The publishable content of the store: per public graph, its triples minus the withheld ones.
 
-    graphs: dict[str, list[Triple]]
+    Unordered on purpose: only serialisation needs an order, and :func:`serialise` sorts what it writes.
+    """
+
+    graphs: dict[str, frozenset[Triple]]
     withheld: Withheld
     all_quads: list[Quad]
+    publishable: frozenset[Triple]
 
-    def triples(self) -> list[Triple]:
-        """Every publishable triple once (a triple stated in two graphs is one triple), sorted."""
-        return sort_triples({t for triples in self.graphs.values() for t in triples})
+    def triples(self) -> frozenset[Triple]:
+        """Every publishable triple once (a triple stated in two graphs is one triple)."""
+        return self.publishable
 
 
 def public_view(store: Store, settings: Settings) -> PublicView:
     quads = list(public_quads(store, settings))
     withheld = withheld_resources(quads)
-    graphs: dict[str, list[Triple]] = defaultdict(list)
+    graphs: dict[str, set[Triple]] = defaultdict(set)
     for quad in quads:
-        if not withheld.hides(quad) and isinstance(quad.graph_name, NamedNode):
-            graphs[quad.graph_name.value].append(quad.triple)
-    return PublicView({g: sort_triples(set(ts)) for g, ts in sorted(graphs.items())}, withheld, quads)
+        if isinstance(quad.graph_name, NamedNode) and not withheld.hides(quad):
+            graphs[quad.graph_name.value].add(quad.triple)
+    frozen = {g: frozenset(ts) for g, ts in sorted(graphs.items())}
+    return PublicView(frozen, withheld, quads, frozenset().union(*frozen.values()))
 
 
 def sort_triples(triples: Iterable[Triple]) -> list[Triple]:
     """Triples in a stable order (their N-Triples text), so every serialisation is byte-for-byte repeatable."""
-    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    # A triple's text starts with its subject's, so one subject's triples stay together (Turtle groups them).
+    return sorted(triples, key=str)

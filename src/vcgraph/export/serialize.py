@@ -46,9 +46,15 @@ class RdfSyntax:
     w3c_format: str  # IRI of the syntax in http://www.w3.org/ns/formats/ (for void:feature)
 
 
-TURTLE = RdfSyntax("Turtle", RdfFormat.TURTLE, "text/turtle", "ttl", "RDF_TURTLE", "http://www.w3.org/ns/formats/Turtle")
+TURTLE = RdfSyntax(
+    "Turtle", RdfFormat.TURTLE, "text/turtle", "ttl", "RDF_TURTLE", "http://www.w3.org/ns/formats/Turtle"
+)
 NTRIPLES = RdfSyntax(
-    "N-Triples", RdfFormat.N_TRIPLES, "application/n-triples", "nt", "RDF_N_TRIPLES",
+    "N-Triples",
+    RdfFormat.N_TRIPLES,
+    "application/n-triples",
+    "nt",
+    "RDF_N_TRIPLES",
     "http://www.w3.org/ns/formats/N-Triples",
 )
 JSON_LD = RdfSyntax(
@@ -60,9 +66,12 @@ RDF_XML = RdfSyntax(
 SYNTAXES: tuple[RdfSyntax, ...] = (TURTLE, JSON_LD, RDF_XML, NTRIPLES)
 
 
-def serialise(triples: Iterable[Triple], syntax: RdfSyntax) -> bytes:
-    """Triples in ``syntax``, sorted first: pyoxigraph writes in input order, so sorted input = stable output."""
-    ordered = sort_triples(triples)
+def serialise(triples: Iterable[Triple], syntax: RdfSyntax, *, presorted: bool = False) -> bytes:
+    """Triples in ``syntax``, sorted first: pyoxigraph writes in input order, so sorted input = stable output.
+
+    ``presorted`` says the caller already sorted them with :func:`sort_triples` (sorting is the costly part).
+    """
+    ordered = list(triples) if presorted else sort_triples(triples)
     prefixes = None if syntax.format == RdfFormat.N_TRIPLES else EXPORT_PREFIXES
     return serialize_triples(ordered, syntax.format, prefixes)
 

@@ -29,8 +29,12 @@ LICENCE = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
 # The external datasets the graph links to: (key, title, IRI namespace, homepage).
 LINK_TARGETS: tuple[tuple[str, str, str, str], ...] = (
     ("nuts", "NUTS 2021 regions (Eurostat)", NUTS, "https://ec.europa.eu/eurostat/web/nuts"),
-    ("nace", "NACE Rev. 2 (Eurostat)", "http://data.europa.eu/ux2/nace2/",
-     "https://showvoc.op.europa.eu/#/datasets/ESTAT_Statistical_Classification_of_Economic_Activities_in_the_European_Community_Rev._2/data"),
+    (
+        "nace",
+        "NACE Rev. 2 (Eurostat)",
+        "http://data.europa.eu/ux2/nace2/",
+        "https://showvoc.op.europa.eu/#/datasets/ESTAT_Statistical_Classification_of_Economic_Activities_in_the_European_Community_Rev._2/data",
+    ),
     ("esco", "ESCO skills (European Commission)", "http://data.europa.eu/esco/", "https://esco.ec.europa.eu/"),
 )
 
@@ -56,11 +60,18 @@ def void_triples(
 
     out.add(dataset, RDF + "type", VOID + "Dataset")
     out.add(dataset, DCTERMS + "title", text("vcgraph: European healthcare biomanufacturing value chain", "en"))
-    out.add(dataset, DCTERMS + "title",
-            text("vcgraph : chaîne de valeur européenne de la bioproduction en santé", "fr"))
-    out.add(dataset, DCTERMS + "description", text(
-        "Who can do what, where, at which maturity along the healthcare biomanufacturing value chain, as declared "
-        "in cluster surveys. Actors that asked not to be named appear only in aggregates.", "en"))
+    out.add(
+        dataset, DCTERMS + "title", text("vcgraph : chaîne de valeur européenne de la bioproduction en santé", "fr")
+    )
+    out.add(
+        dataset,
+        DCTERMS + "description",
+        text(
+            "Who can do what, where, at which maturity along the healthcare biomanufacturing value chain, as declared "
+            "in cluster surveys. Actors that asked not to be named appear only in aggregates.",
+            "en",
+        ),
+    )
     out.add(dataset, DCTERMS + "license", LICENCE)
     out.add(dataset, DCTERMS + "modified", day(generated))
     out.add(dataset, FOAF + "homepage", settings.base_iri)
@@ -118,11 +129,16 @@ def void_triples(
             for name in wave_dump_files(wave.identifier):
                 out.add(subset, VOID + "dataDump", download + name)
 
+    links: dict[str, list[Triple]] = {key: [] for key, *_ in LINK_TARGETS}
+    for t in triples:  # one pass: a link is a triple from outside a target's namespace to inside it
+        if not isinstance(t.object, NamedNode):
+            continue
+        for key, _title, namespace, _homepage in LINK_TARGETS:
+            if t.object.value.startswith(namespace) and not value_of(t.subject).startswith(namespace):
+                links[key].append(t)
     for key, title, namespace, homepage in LINK_TARGETS:
         target = f"{document}#target/{key}"
         linkset = f"{document}#linkset/{key}"
-        links = [t for t in triples if isinstance(t.object, NamedNode) and value_of(t.object).startswith(namespace)
-                 and not value_of(t.subject).startswith(namespace)]
         out.add(target, RDF + "type", VOID + "Dataset")
         out.add(target, DCTERMS + "title", text(title, "en"))
         out.add(target, VOID + "uriSpace", text(namespace))
@@ -131,7 +147,7 @@ def void_triples(
         out.add(linkset, RDF + "type", VOID + "Linkset")
         out.add(linkset, VOID + "subjectsTarget", dataset)
         out.add(linkset, VOID + "objectsTarget", target)
-        out.add(linkset, VOID + "triples", integer(len(links)))
-        for predicate in sorted({t.predicate.value for t in links}):
+        out.add(linkset, VOID + "triples", integer(len(links[key])))
+        for predicate in sorted({t.predicate.value for t in links[key]}):
             out.add(linkset, VOID + "linkPredicate", predicate)
     return out.triples
