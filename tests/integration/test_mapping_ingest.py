@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -55,9 +56,9 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def store(settings: Settings) -> Store:
+def store(settings: Settings) -> Iterator[Store]:
     opened = open_store(settings.store)
-    yield opened  # type: ignore[misc]
+    yield opened
     opened.close()
 
 
@@ -111,6 +112,13 @@ def test_a_template_error_names_the_row_and_column_of_the_export(
     assert not report.written
     assert report.errors == [RowError(5, NUTS_COLUMN, "BE999", "not a NUTS 2021 code (template column nuts)")]
     assert wave_quads(store, settings) == set()
+
+
+def test_a_missing_required_answer_names_the_export_column(tmp_path: Path, store: Store, settings: Settings) -> None:
+    export = edited_copy(SAMPLES / "google-forms.csv", tmp_path / "export.csv", 6, "Legal name of organisation", "")
+    report = ingest_export(store, settings, export, "google-forms", WAVE)
+    assert [(e.row, e.column) for e in report.errors] == [(6, "Legal name of organisation")]
+    assert "required value is missing" in report.errors[0].reason
 
 
 def test_a_mapping_problem_rejects_the_file_and_writes_nothing(

@@ -272,6 +272,8 @@ class _FieldPlan:
                 else:
                     others.append(text)
         source = ", ".join(dict.fromkeys(sources))
+        if source:  # even for an empty answer: "required value is missing" must name the export's column
+            out.sources[spec.target] = source
         if spec.other_into == spec.target:
             values.extend(others)
             others = []
@@ -280,7 +282,6 @@ class _FieldPlan:
                 out.values[spec.target] = MULTI_VALUE_JOIN.join(sorted(set(values)))
             else:
                 out.values[spec.target] = values[0]
-            out.sources[spec.target] = source
         if others and spec.other_into:
             previous = out.values.get(spec.other_into)
             out.values[spec.other_into] = OTHER_TEXT_JOIN.join([*([previous] if previous else []), *others])
