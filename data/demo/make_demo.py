@@ -113,7 +113,7 @@ WALLONIA: tuple[Org, ...] = (
         stages="offer: S10 S11 | in-house: S09",
         techs="develop: T14@8 | routine: T15@8 T16@9",
         needs=(Need("S09", "T16", "", 7, "6-24m", "Conteneurs isothermes réutilisables, 2–8 °C et −80 °C"),
-               Need("S14", "T12.03", "", 6, ">24m", "Jumeau numérique de l'entrepôt : maintenance prédictive")),
+               Need("S14", "T12", "", 6, ">24m", "Jumeau numérique de l'entrepôt : maintenance prédictive")),
         shortage="K13", email="ops"),
     # Does not answer wave 2026-W1: the only S11 (distribution) provider for P08 disappears with it.
     Org("cryolink", "CryoLink Wallonie SRL", BE(103), "BE", "BE332", "A07", "small", "supply-chain", "BioWin",
@@ -294,7 +294,7 @@ AUVERGNE_RHONE_ALPES: tuple[Org, ...] = (
         "biopharma", "Lyonbiopole", products="P01;P02;P03", gmp="gmp-certified",
         stages="in-house: S02 S03 S04 S05 S06 S07 S08 S09 S13 S14",
         techs="routine: T01@9 T02@8 T04@9 T06@9 T07@9 T11@9 | pilot: T05@6 T12@7 | interested: T13",
-        needs=(Need("S14", "T12.03", "P01", 7, "6-24m", "Jumeau numérique de la chromatographie Protéine A"),),
+        needs=(Need("S14", "T12", "P01", 7, "6-24m", "Jumeau numérique de la chromatographie Protéine A"),),
         shortage="K06 K08 K09 K11", visibility="anonymous", email="innovation"),
     Org("bispecifiques-alpins", "Bispécifiques Alpins SAS", FR(217), "FR", "FRK28", "A02", "micro", "biopharma",
         "Lyonbiopole", products="P02", gmp="non-gmp", stages="in-house: S02 S03 | need: S04 S05 S08",
@@ -311,7 +311,7 @@ AUVERGNE_RHONE_ALPES: tuple[Org, ...] = (
     Org("arnova", "ARNova Therapeutics SAS", FR(220), "FR", "FRK26", "A02", "small", "biopharma", "Lyonbiopole",
         products="P05", gmp="non-gmp", stages="in-house: S02 S03 | need: S06 S12",
         techs="pilot: T09@4 | interested: T17",
-        needs=(Need("S12", "T17.03", "P05", 6, ">24m", "Unité mobile de production d'ARNm pour essais décentralisés"),
+        needs=(Need("S12", "T17", "P05", 6, ">24m", "Unité mobile de production d'ARNm pour essais décentralisés"),
                Need("S06", "T09", "P05", 7, "<6m", "Encapsulation LNP sous BPF pour un lot de phase I"))),
     Org("conseil-cmc", "Conseil Réglementaire CMC Lyon SARL", FR(221), "FR", "FRK26", "A10", "micro", "biopharma",
         gmp="not-applicable", stages="offer: S13", training="K08", website=False),
@@ -363,7 +363,7 @@ CHANGES_2026: dict[str, dict[str, object]] = {
     "gosselies-vc": {
         "needs": (Need("S08", "T06", "P07", 7, "<6m",
                        "Analytique capsides pleines/vides pour la libération rapide de lots AAV"),
-                  Need("S16", "T20.01", "P08", 6, "6-24m",
+                  Need("S16", "T20", "P08", 6, "6-24m",
                        "Filière de traitement des déchets à usage unique de la production cellulaire")),
     },
     # Training in formulation & fill-finish (K12), short in FRK, appears there.

@@ -142,7 +142,7 @@ def test_the_3d_bioprinting_need_has_no_provider_anywhere(wave: str) -> None:
 
 def test_the_mobile_mrna_unit_need_finds_its_first_provider_in_2026() -> None:
     need = needs(named(W1, "ARNova Therapeutics SAS"))[0]
-    assert (need["stage"], need["technology"]) == ("S12", "T17.03")
+    assert (need["stage"], need["technology"]) == ("S12", "T17")
     assert not any(provides(r, need) for r in rows(W1))
     assert {r["organisation"] for r in rows(W2) if provides(r, need)} == {"ModulAir Bioprod SAS"}
 
