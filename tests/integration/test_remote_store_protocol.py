@@ -7,6 +7,7 @@ where it can show the behaviour itself (its own query timeout).
 from __future__ import annotations
 
 import base64
+import json
 import socket
 import threading
 import time
@@ -165,6 +166,39 @@ def test_partial_answer_with_status_206_raises_truncated_result_naming_the_sql_s
         remote(server.url).query("SELECT ?x WHERE { ?s ?p ?x }")
 
 
+def test_anytime_answer_with_status_200_and_an_sql_state_raises_truncated_result(
+    scripted: Callable[..., ScriptedStore],
+) -> None:
+    """Virtuoso 7.2 also flags an interrupted query on a plain 200: only the X-SQL-State header tells."""
+    server = scripted(
+        lambda seen: Reply(
+            headers={
+                "Content-Type": JSON,
+                "X-SQL-State": "S1TAT",
+                "X-SQL-Message": "RC...: Returning incomplete results, query interrupted by result timeout.",
+            },
+        )
+    )
+    with pytest.raises(TruncatedResult, match="S1TAT"):
+        remote(server.url).query("SELECT (COUNT(*) AS ?x) WHERE { ?s ?p ?o }")
+
+
+def test_rows_cut_at_the_store_row_limit_raise_truncated_result(scripted: Callable[..., ScriptedStore]) -> None:
+    """Virtuoso's ResultSetMaxRows cuts the rows of a 200 answer and says so only in X-SPARQL-MaxRows."""
+    server = scripted(lambda seen: Reply(headers={"Content-Type": JSON, "X-SPARQL-MaxRows": "10000"}))
+    with pytest.raises(TruncatedResult, match="10000 rows"):
+        remote(server.url).query("SELECT ?x WHERE { ?s ?p ?x }")
+
+
+def test_store_query_time_limit_reported_as_sql_error_raises_store_timeout(
+    scripted: Callable[..., ScriptedStore],
+) -> None:
+    body = b"Virtuoso S1T00 Error SR171: Transaction timed out\n\nSPARQL query:\nSELECT ..."
+    server = scripted(lambda seen: Reply(status=500, body=body, headers={"Content-Type": "text/plain"}))
+    with pytest.raises(StoreTimeout, match="SR171"):
+        remote(server.url).query("SELECT ?x WHERE { ?s ?p ?x }")
+
+
 def test_complete_answer_is_returned_whole(scripted: Callable[..., ScriptedStore]) -> None:
     server = scripted(lambda seen: Reply())
     result = remote(server.url).query("SELECT ?x WHERE { ?s ?p ?x }")
@@ -277,6 +311,66 @@ def test_refused_credentials_raise_store_error(scripted: Callable[..., ScriptedS
     server = scripted(lambda seen: Reply(status=401, body=b"", headers={}))
     with pytest.raises(StoreError, match="refused the credentials"):
         remote(server.url, user="loader", password="wrong").query("ASK {}")
+
+
+# ------------------------------------------------------------------------------ store dialects
+
+
+@pytest.mark.parametrize(
+    ("accept", "body"),
+    [
+        (JSON, b'{"head":{"vars":["o"]},"results":{"bindings":[{"o":{"type":"bnode","value":"nodeID://b10003"}}]}}'),
+        (
+            "application/sparql-results+xml",
+            b'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="o"/></head>'
+            b'<results><result><binding name="o"><bnode>nodeID://b10003</bnode></binding></result></results></sparql>',
+        ),
+    ],
+)
+def test_virtuoso_blank_node_labels_are_read_as_blank_nodes(
+    scripted: Callable[..., ScriptedStore], accept: str, body: bytes
+) -> None:
+    server = scripted(lambda seen: Reply(body=body, headers={"Content-Type": accept}))
+    result = remote(server.url).query("SELECT ?o WHERE { ?s ?p ?o }")
+    assert [type(row["o"]).__name__ for row in result] == ["BlankNode"]  # type: ignore[union-attr]
+
+
+def test_each_query_form_asks_for_its_own_result_format(scripted: Callable[..., ScriptedStore]) -> None:
+    """Virtuoso answers a CONSTRUCT with a result set if the Accept header lets it: ask for RDF only."""
+
+    def respond(seen: Seen) -> Reply:
+        if seen.headers["accept"].startswith("application/n-triples"):
+            return Reply(body=b"<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n",
+                         headers={"Content-Type": "application/n-triples"})
+        return Reply()
+
+    server = scripted(respond)
+    store = remote(server.url)
+    constructed = store.query("PREFIX select: <http://example.org/> CONSTRUCT WHERE { ?s select:p ?o }")
+    assert len(list(constructed)) == 1  # type: ignore[arg-type]
+    assert server.seen[-1].headers["accept"].startswith("application/n-triples")
+    store.query("SELECT * WHERE { ?s ?p ?o }")
+    assert server.seen[-1].headers["accept"].startswith("application/sparql-results+json")
+
+
+def test_graph_list_falls_back_when_the_store_cannot_enumerate_graphs_with_an_empty_pattern(
+    scripted: Callable[..., ScriptedStore],
+) -> None:
+    """Virtuoso answers GRAPH ?g {} with one unbound row; the adapter then lists graphs with DISTINCT."""
+
+    def respond(seen: Seen) -> Reply:
+        if "DISTINCT" in seen.form["query"][0]:
+            graphs = ("http://example.org/g2", "http://example.org/g1", "http://www.openlinksw.com/schemas/virtrdf#")
+            bindings = [{"g": {"type": "uri", "value": g}} for g in graphs]
+            return Reply(body=json.dumps({"head": {"vars": ["g"]}, "results": {"bindings": bindings}}).encode())
+        return Reply(body=b'{"head":{"vars":["g"]},"results":{"bindings":[{}]}}')
+
+    server = scripted(respond)
+    store = remote(server.url, graph_prefixes=("http://example.org/",))
+    assert store.graphs() == [G1, NamedNode("http://example.org/g2")]
+    assert store.graphs() == [G1, NamedNode("http://example.org/g2")]
+    # the fallback is remembered: the second listing asks only the DISTINCT query
+    assert ["DISTINCT" in seen.form["query"][0] for seen in server.seen] == [False, True, True]
 
 
 # ------------------------------------------------------------------------------- protocol dataset

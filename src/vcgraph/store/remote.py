@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ from pyoxigraph import (
 )
 from pyoxigraph import Store as _OxStore
 
+from vcgraph.sparql.text import decode_escapes, tokens
 from vcgraph.store.oxigraph import STAGING
 from vcgraph.store.port import Dataset, GraphName, QueryOutcome, StoreError
 
@@ -52,10 +54,14 @@ from vcgraph.store.port import Dataset, GraphName, QueryOutcome, StoreError
 # other than by naming a graph that holds nothing. Never written to.
 EMPTY_GRAPH = NamedNode("urn:vcgraph:empty-graph")
 
-_QUERY_ACCEPT = (
-    "application/sparql-results+json, application/sparql-results+xml;q=0.9, "
-    "application/n-triples;q=0.8, text/turtle;q=0.5"
-)
+_RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+# Only for text whose form the lexer cannot tell; Virtuoso would answer a CONSTRUCT with a result set here.
+_ANY_ACCEPT = f"{_RESULTS_ACCEPT}, application/n-triples;q=0.8, text/turtle;q=0.5"
+_FORMS = {"SELECT": _RESULTS_ACCEPT, "ASK": _RESULTS_ACCEPT, "CONSTRUCT": _GRAPH_ACCEPT, "DESCRIBE": _GRAPH_ACCEPT}
+# Virtuoso names blank nodes "nodeID://b10003" in result sets, which is not a valid blank node label.
+_VIRTUOSO_BNODE_XML = re.compile(rb"<bnode>nodeID://")
+_VIRTUOSO_BNODE_JSON = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 _BODY_EXCERPT = 300
 
 AuthScheme = TypingLiteral["basic", "digest"]
@@ -82,6 +88,7 @@ class RemoteSettings:
     timeout: float = 30.0
     batch_size: int = 50_000
     default_graph_iri: str | None = None
+    graph_prefixes: tuple[str, ...] | None = None
 
     @classmethod
     def from_environment(cls, query_url: str) -> RemoteSettings:
@@ -105,6 +112,7 @@ class RemoteSettings:
             timeout=_positive_number("VCGRAPH_STORE_TIMEOUT", env.get("VCGRAPH_STORE_TIMEOUT"), 30.0),
             batch_size=int(_positive_number("VCGRAPH_STORE_BATCH", env.get("VCGRAPH_STORE_BATCH"), 50_000)),
             default_graph_iri=env.get("VCGRAPH_STORE_DEFAULT_GRAPH") or None,
+            graph_prefixes=tuple(env.get("VCGRAPH_STORE_GRAPH_PREFIXES", "").split()) or None,
         )
 
 
@@ -154,6 +162,7 @@ class RemoteStore:
         self.settings = settings
         self.read_only = read_only
         self._default_iri = NamedNode(settings.default_graph_iri) if settings.default_graph_iri else None
+        self._distinct_graph_listing = False
         auth: httpx.Auth | None = None
         if settings.user is not None:
             password = settings.password or ""
@@ -170,12 +179,11 @@ class RemoteStore:
 
     # ------------------------------------------------------------------ reads
 
-    def query(
-        self, query: str, *, dataset: Dataset | None = None, base_iri: str | None = None
-    ) -> QueryOutcome:
+    def query(self, query: str, *, dataset: Dataset | None = None, base_iri: str | None = None) -> QueryOutcome:
         text = _with_base(query, base_iri)
         params = [("query", text), *self._dataset_params(dataset)]
-        response = self._post(self.settings.query_url, "query", data=params, headers={"Accept": _QUERY_ACCEPT})
+        accept = _FORMS.get(_query_form(text) or "", _ANY_ACCEPT)
+        response = self._post(self.settings.query_url, "query", data=params, headers={"Accept": accept})
         return _parse_answer(response)
 
     def _ask_raw(self, query: str) -> bool:
@@ -200,9 +208,7 @@ class RemoteStore:
     def quads(self, graph: GraphName | None = None) -> Iterable[Quad]:
         if graph is None:
             return self._all_quads()
-        triples = self._construct(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {self._graph_pattern(graph, '?s ?p ?o')} }}"
-        )
+        triples = self._construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {self._graph_pattern(graph, '?s ?p ?o')} }}")
         return [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
 
     def _all_quads(self) -> Iterator[Quad]:
@@ -221,21 +227,38 @@ class RemoteStore:
         return data or b""
 
     def graphs(self) -> list[NamedNode]:
-        # GRAPH ?g {} enumerates the named graphs from the store's graph list instead of scanning every quad
-        # (SELECT DISTINCT ?g over all quads costs seconds at a million triples); the FILTER drops graphs
-        # that exist but are empty, as the port promises non-empty ones.
-        outcome = self.query("SELECT ?g WHERE { GRAPH ?g { } FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }")
-        if not isinstance(outcome, QuerySolutions):
-            raise StoreError("the store answered the graph list with something other than solutions")
         names: set[str] = set()
-        for solution in outcome:
-            term = solution["g"]
-            if isinstance(term, NamedNode) and not term.value.startswith(STAGING):
+        for term in self._graph_names():
+            if isinstance(term, NamedNode) and not term.value.startswith(STAGING) and self._is_ours(term.value):
                 names.add(term.value)
         if self._default_iri is not None:
             names.discard(self._default_iri.value)
         names.discard(EMPTY_GRAPH.value)
         return [NamedNode(name) for name in sorted(names)]
+
+    def _is_ours(self, graph: str) -> bool:
+        prefixes = self.settings.graph_prefixes
+        return prefixes is None or graph.startswith(prefixes)
+
+    def _graph_names(self) -> list[object]:
+        if not self._distinct_graph_listing:
+            # GRAPH ?g {} enumerates the named graphs from the store's graph list instead of scanning every
+            # quad (SELECT DISTINCT ?g costs seconds at a million triples on Oxigraph); the FILTER drops
+            # graphs that exist but are empty, as the port promises non-empty ones.
+            outcome = self._solutions("SELECT ?g WHERE { GRAPH ?g { } FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }")
+            rows = [solution["g"] for solution in outcome]
+            if all(row is not None for row in rows):
+                return rows
+            # Virtuoso answers the empty pattern with one unbound row; it indexes quads by graph, so
+            # DISTINCT is cheap there.
+            self._distinct_graph_listing = True
+        return [solution["g"] for solution in self._solutions("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")]
+
+    def _solutions(self, query: str) -> QuerySolutions:
+        outcome = self.query(query)
+        if not isinstance(outcome, QuerySolutions):
+            raise StoreError(f"the store answered a SELECT query with {type(outcome).__name__}")
+        return outcome
 
     # ----------------------------------------------------------------- writes
 
@@ -361,9 +384,7 @@ class RemoteStore:
         self._require_writable()
         outcome = self.query("SELECT ?g WHERE { GRAPH ?g { } }")
         if isinstance(outcome, QuerySolutions):
-            staging = [
-                s["g"] for s in outcome if isinstance(s["g"], NamedNode) and s["g"].value.startswith(STAGING)
-            ]
+            staging = [s["g"] for s in outcome if isinstance(s["g"], NamedNode) and s["g"].value.startswith(STAGING)]
             self._drop_graphs(staging)
 
     def _stored_graph(self, graph: GraphName) -> NamedNode | None:
@@ -505,25 +526,43 @@ def _with_base(text: str, base_iri: str | None) -> str:
 
 def _check_status(response: httpx.Response, url: str, what: str) -> None:
     status = response.status_code
-    if status == 206:
-        # Virtuoso's "anytime" answer: what it found before its time limit, flagged by status and SQL state.
-        state = response.headers.get("X-SQL-State", "?")
+    state = response.headers.get("X-SQL-State")
+    if status == 206 or (state is not None and 200 <= status < 300):
+        # Virtuoso's "anytime" answer: what it found before its time limit, flagged by 206 and/or an SQL state
+        # (S1TAT) on an otherwise normal 200, with a well-formed body that is nonetheless incomplete.
         message = response.headers.get("X-SQL-Message", "")
         raise TruncatedResult(
-            f"the store at {url} returned a partial answer to the {what} (HTTP 206, SQL state {state}"
-            + (f": {message}" if message else "")
+            f"the store at {url} returned a partial answer to the {what} (HTTP {status}, SQL state {state or '?'}"
+            + (f": {_excerpt(message)}" if message else "")
             + ")"
         )
     if 200 <= status < 300:
+        max_rows = response.headers.get("X-SPARQL-MaxRows")
+        if max_rows is not None:
+            # Virtuoso's ResultSetMaxRows: it cuts the rows and says so only in this header.
+            raise TruncatedResult(f"the store at {url} cut the answer to the {what} at its limit of {max_rows} rows")
         return
     body = _excerpt(response.text)
     if status == 400 and what in ("query", "update"):
         raise SyntaxError(f"the store rejected the {what}: {body}")
     if status in (401, 403):
         raise StoreError(f"the store at {url} refused the credentials for the {what} (HTTP {status})")
-    if status in (502, 503, 504):
+    if status in (502, 503, 504) or _TIMEOUT_STATES.search(body):
         raise StoreTimeout(f"the store at {url} is unavailable or timed out on the {what} (HTTP {status}): {body}")
     raise StoreError(f"the store at {url} failed the {what} (HTTP {status}): {body}")
+
+
+# Virtuoso reports its MaxQueryExecutionTime as an SQL error: state S1T00, code SR171 "Transaction timed out".
+_TIMEOUT_STATES = re.compile(r"\bS1T00\b|\bSR171\b")
+
+
+def _query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of these keywords in the text, None if none is."""
+    for token in tokens(decode_escapes(text)):
+        keyword = token.keyword
+        if keyword in _FORMS:
+            return keyword
+    return None
 
 
 def _media_type(response: httpx.Response) -> str:
@@ -542,6 +581,9 @@ def _parse_answer(response: httpx.Response) -> QueryOutcome:
     media_type = _media_type(response)
     body = response.content
     results_format = QueryResultsFormat.from_media_type(media_type) if media_type else None
+    if results_format is not None and b"nodeID://" in body:
+        pattern = _VIRTUOSO_BNODE_XML if results_format == QueryResultsFormat.XML else _VIRTUOSO_BNODE_JSON
+        body = pattern.sub(lambda match: match.group(0)[: -len(b"nodeID://")], body)
     try:
         if results_format is not None:
             outcome = parse_query_results(body, format=results_format)
