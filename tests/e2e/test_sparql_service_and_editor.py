@@ -133,3 +133,31 @@ def test_openapi_docs_describe_the_sparql_routes(server: LiveServer) -> None:
     schema = server.client.get(server.url("/openapi.json")).json()
     assert schema["info"]["title"] == "vcgraph"
     assert {"/sparql", "/sparql/update", "/sparql/store"} <= set(schema["paths"])
+
+
+def test_any_web_page_may_read_the_endpoint_cross_origin(server: LiveServer) -> None:
+    response = server.client.get(
+        server.url("/sparql"), params={"query": "ASK {}"}, headers={"Origin": "https://elsewhere.example"}
+    )
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "x-request-id" in response.headers["access-control-expose-headers"].lower()
+
+
+def test_a_page_elsewhere_cannot_send_the_admin_authorization_header(server: LiveServer) -> None:
+    preflight = server.client.options(
+        server.url("/sparql/update"),
+        headers={
+            "Origin": "https://elsewhere.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization",
+        },
+    )
+    assert preflight.status_code == 400
+    assert "authorization" not in preflight.headers.get("access-control-allow-headers", "").lower()
+
+
+def test_openapi_documents_the_protocol_parameters(server: LiveServer) -> None:
+    schema = server.client.get(server.url("/openapi.json")).json()
+    get_parameters = {p["name"] for p in schema["paths"]["/sparql"]["get"]["parameters"]}
+    assert {"query", "default-graph-uri", "named-graph-uri"} <= get_parameters
+    assert "application/sparql-query" in schema["paths"]["/sparql"]["post"]["requestBody"]["content"]

@@ -7,6 +7,7 @@ import importlib.util
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from vcgraph import __version__
@@ -53,6 +54,17 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     install_error_handlers(app)
+    # Linked open data: any web page may read the endpoint from the browser. Only simple headers are allowed
+    # cross-origin, so a page elsewhere cannot send the admin's Authorization header (writes stay same-origin
+    # or non-browser).
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST"],
+        allow_headers=["Accept", "Content-Type"],
+        expose_headers=["X-Request-ID"],
+        max_age=3600,
+    )
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
     for module_name in OPTIONAL_ROUTERS:

@@ -45,6 +45,44 @@ SERVICE and LOAD are refused; restricted graphs are never visible.
 """
 
 
+def _parameter(name: str, description: str, *, repeatable: bool = False) -> dict[str, object]:
+    schema: dict[str, object] = {"type": "array", "items": {"type": "string"}} if repeatable else {"type": "string"}
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+_DATASET_PARAMETERS = [
+    _parameter("default-graph-uri", "a public graph to use as (part of) the default graph", repeatable=True),
+    _parameter("named-graph-uri", "a public graph GRAPH may reach", repeatable=True),
+]
+_QUERY_GET_OPENAPI = {"parameters": [_parameter("query", "the SPARQL 1.1 query"), *_DATASET_PARAMETERS]}
+_FORM_SCHEMA = {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}
+_QUERY_POST_OPENAPI = {
+    "parameters": _DATASET_PARAMETERS,
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/sparql-query": {"schema": {"type": "string"}},
+            "application/x-www-form-urlencoded": {"schema": _FORM_SCHEMA},
+        },
+    },
+}
+_UPDATE_OPENAPI = {
+    "parameters": [
+        _parameter("using-graph-uri", "a graph to use as the WHERE default graph", repeatable=True),
+        _parameter("using-named-graph-uri", "a graph WHERE's GRAPH may reach", repeatable=True),
+    ],
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/sparql-update": {"schema": {"type": "string"}},
+            "application/x-www-form-urlencoded": {
+                "schema": {"type": "object", "properties": {"update": {"type": "string"}}, "required": ["update"]}
+            },
+        },
+    },
+}
+
+
 def _plain(status: int, message: str, headers: dict[str, str] | None = None) -> ApiError:
     return ApiError(status, error_code(status), message, headers=headers, plain_text=True)
 
@@ -92,8 +130,20 @@ def _describe(request: Request, store: Store, settings: Settings) -> Response:
 
 
 # One route per method, so that each gets its own OpenAPI operation; both share the name url_for uses.
-@router.get("/sparql", name="sparql_query", summary="SPARQL 1.1 query (GET)", description=_PROTOCOL_DOC)
-@router.post("/sparql", name="sparql_query", summary="SPARQL 1.1 query (POST)", description=_PROTOCOL_DOC)
+@router.get(
+    "/sparql",
+    name="sparql_query",
+    summary="SPARQL 1.1 query (GET)",
+    description=_PROTOCOL_DOC,
+    openapi_extra=_QUERY_GET_OPENAPI,
+)
+@router.post(
+    "/sparql",
+    name="sparql_query",
+    summary="SPARQL 1.1 query (POST)",
+    description=_PROTOCOL_DOC,
+    openapi_extra=_QUERY_POST_OPENAPI,
+)
 async def sparql_query(request: Request) -> Response:
     store, settings = get_store(request), get_settings(request)
     body = await read_body(request, MAX_QUERY_BYTES, plain_text=True) if request.method == "POST" else b""
@@ -116,7 +166,13 @@ _UPDATE_DOC = (
 
 
 @router.get("/sparql/update", name="sparql_update", summary="SPARQL 1.1 update (GET: refused)", description=_UPDATE_DOC)
-@router.post("/sparql/update", name="sparql_update", summary="SPARQL 1.1 update (admin)", description=_UPDATE_DOC)
+@router.post(
+    "/sparql/update",
+    name="sparql_update",
+    summary="SPARQL 1.1 update (admin)",
+    description=_UPDATE_DOC,
+    openapi_extra=_UPDATE_OPENAPI,
+)
 async def sparql_update(request: Request) -> Response:
     store, settings = get_store(request), get_settings(request)
     if request.method != "POST":
