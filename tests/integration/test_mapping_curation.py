@@ -20,7 +20,8 @@ from vcgraph.vocabulary import Vocabularies
 FIXTURES = project_root() / "tests" / "fixtures" / "mappings"
 EXPORT = (
     "Date de création,Nom de l'organisation,Pays,Région NUTS,Type d'organisation,Secteurs d'activité\n"
-    '02/03/2026 10:15,Université de Liège,Belgique,BE332,Labo universitaire,"Biotechnologies rouges;Ingénierie, électronique"\n'
+    "02/03/2026 10:15,Université de Liège,Belgique,BE332,Labo universitaire,"
+    '"Biotechnologies rouges;Ingénierie, électronique"\n'
     "03/03/2026 14:40,Lyon Bioprocédés,France,FRK26,Centre de recherche technologique,Biotechnologies rouges\n"
     '04/03/2026 09:00,Evil Corp,France,FRK24,Centre de recherche technologique,"=HYPERLINK(""http://x"")"\n'
 )
