@@ -26,6 +26,13 @@ from vcgraph.store.oxigraph import OxigraphStore
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "questions"
 QUESTIONS = sorted(info.id for info in list_questions(Settings(home=ROOT)))
+FIXTURE_PARAMS = {"actor-profile": {"id": "beta"}}
+"""Where a header's example names something the fixtures do not hold."""
+
+
+def example(name: str, settings: Settings) -> dict[str, str]:
+    info = next(i for i in list_questions(settings) if i.id == name)
+    return FIXTURE_PARAMS.get(name, info.example)
 
 pytestmark = pytest.mark.integration
 
@@ -76,7 +83,7 @@ def row_text(row: Row) -> tuple[tuple[str, str | None], ...]:
 def raw_rows(client: TestClient, store: OxigraphStore, settings: Settings, name: str) -> list[Any]:
     """The question's .rq file, its example parameters bound, through the public /sparql endpoint."""
     info = next(i for i in list_questions(settings) if i.id == name)
-    bound = validate_parameters(store, public_dataset(store, settings), info, info.example)
+    bound = validate_parameters(store, public_dataset(store, settings), info, example(name, settings))
     rows = []
     for binding in bound.bindings():
         response = client.post(
@@ -99,16 +106,19 @@ def test_rest_cli_and_raw_query_give_the_same_answer(
     name: str, client: TestClient, store: OxigraphStore, settings: Settings
 ) -> None:
     info = next(i for i in list_questions(settings) if i.id == name)
-    service = run_question(store, settings, name, info.example, limit=None)
+    params = example(name, settings)
+    service = run_question(store, settings, name, params, limit=None)
     assert service.rows, f"the fixture gives {name} no rows: the comparison would prove nothing"
 
-    rest = client.get(info.route, params={**info.example, "limit": 10_000})
+    path = info.route.format(**params)
+    query = {k: v for k, v in params.items() if "{" + k + "}" not in info.route}
+    rest = client.get(path, params={**query, "limit": 10_000})
     assert rest.status_code == 200, rest.text
     body = rest.json()
     assert (body["items"], body["count"], body["parameters"]) == (service.items, service.count, service.parameters)
 
     args = ["query", name, "--format", "json", "--store", settings.store]
-    for key, value in info.example.items():
+    for key, value in params.items():
         args += ["--param", f"{key}={value}"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output

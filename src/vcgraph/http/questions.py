@@ -32,6 +32,7 @@ from vcgraph.questions import (
 )
 from vcgraph.questions.answer import to_csv
 from vcgraph.questions.catalog import ParamSpec
+from vcgraph.questions.params import UnknownResource
 from vcgraph.questions.service import DEFAULT_LIMIT, MAX_LIMIT, example_item
 from vcgraph.store.port import Store
 
@@ -108,6 +109,8 @@ def _endpoint(info: QuestionInfo) -> Callable[..., Awaitable[Response]]:
             answer = await run_in_threadpool(
                 run_question, store, settings, info.id, params, limit=limit, offset=offset, lang=lang
             )
+        except UnknownResource as exc:
+            return error_response(404, "not_found", exc.to_dict())
         except QuestionParameterError as exc:
             return error_response(422, "invalid_parameter", exc.to_dict())
         except UnknownQuestion as exc:

@@ -14,7 +14,9 @@ read, so an analyst who opens the file in YASGUI sees the same parameters the AP
     # example: region=FRK product_class=P08
 
 Parameter types: ``nuts``, ``nuts-list:<variable>`` (a comma-separated list; the query runs once per code with
-``$<variable>`` bound), ``concept:<scheme>``, ``wave``, ``int:<min>:<max>``, ``bool``, ``text``. Defaults:
+``$<variable>`` bound), ``concept:<scheme>``, ``wave``, ``int:<min>:<max>``, ``bool``, ``text``, ``actor`` (the key
+of a named actor's IRI, ``{base}id/actor/<key>``), ``scheme`` (a browsable vocabulary: stages, technologies,
+product-classes, actor-types, sectors, regions). Defaults:
 ``required``, ``optional`` (left unbound), ``latest`` or ``previous`` (waves: the last one, the one before) or a
 literal value.
 """
@@ -29,7 +31,7 @@ from pathlib import Path
 _FIELD = re.compile(r"^#\s*([a-z_]+):\s?(.*)$")
 _CONTINUATION = re.compile(r"^#\s{2,}(\S.*)$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-PARAM_TYPES = ("nuts", "nuts-list", "concept", "wave", "int", "bool", "text")
+PARAM_TYPES = ("nuts", "nuts-list", "concept", "wave", "int", "bool", "text", "actor", "scheme")
 
 
 class CatalogError(ValueError):

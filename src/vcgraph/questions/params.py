@@ -13,6 +13,7 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, QuerySolutions
 
+from vcgraph.config import DEFAULT_BASE_IRI
 from vcgraph.namespaces import BM, DCTERMS, NUTS, NUTS_SCHEME, PROV, SKOS, VOCAB, XSD
 from vcgraph.questions.catalog import ParamSpec, QuestionInfo
 from vcgraph.sparql.text import bind_parameters
@@ -25,6 +26,19 @@ MAX_TEXT = 200
 _NUTS_CODE = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,3}$")
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
+
+
+SCHEMES: dict[str, str] = {
+    "stages": VOCAB + "stage",
+    "technologies": VOCAB + "technology",
+    "product-classes": VOCAB + "product-class",
+    "actor-types": VOCAB + "actor-type",
+    "sectors": VOCAB + "sector",
+    "regions": NUTS_SCHEME,
+}
+"""The vocabularies /api/vocabularies/{scheme} browses, by the name used in the route."""
+
+_ACTOR_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,120}$")
 
 
 class QuestionParameterError(ValueError):
@@ -41,6 +55,10 @@ class QuestionParameterError(ValueError):
 
     def to_dict(self) -> dict[str, Any]:
         return {"parameter": self.parameter, "message": str(self), "allowed": self.allowed}
+
+
+class UnknownResource(QuestionParameterError):
+    """The thing a path parameter names does not exist (or may not be shown): HTTP 404, not 422."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +132,22 @@ def _nuts(store: Store, dataset: Dataset, spec_name: str, raw: str) -> NamedNode
     return iri
 
 
-def _value(store: Store, dataset: Dataset, spec: ParamSpec, raw: str) -> tuple[Term, Any]:
+_ACTOR_LOOKUP = f"""
+SELECT ?visibility WHERE {{ $actor a <{BM}Actor> . OPTIONAL {{ $actor <{BM}visibility> ?visibility }} }}"""
+
+
+def _actor(store: Store, dataset: Dataset, name: str, key: str, base_iri: str) -> NamedNode:
+    """A named actor's IRI from its key; anonymous and unknown actors are both 'unknown' (no existence leak)."""
+    if not _ACTOR_KEY.match(key) or key.startswith("anon-"):
+        raise UnknownResource(name, f"no actor {key!r}")
+    iri = NamedNode(f"{base_iri}id/actor/{key}")
+    rows = _solutions(store, dataset, _ACTOR_LOOKUP, {"actor": iri})
+    if not rows or any(r["visibility"] == NamedNode(VOCAB + "visibility/anonymous") for r in rows):
+        raise UnknownResource(name, f"no actor {key!r}")
+    return iri
+
+
+def _value(store: Store, dataset: Dataset, spec: ParamSpec, raw: str, base_iri: str) -> tuple[Term, Any]:
     """The term to bind and the value to echo for one raw parameter value."""
     text = raw.strip()
     if spec.type == "nuts":
@@ -148,6 +181,12 @@ def _value(store: Store, dataset: Dataset, spec: ParamSpec, raw: str) -> tuple[T
         if text.lower() in _FALSE:
             return Literal("false", datatype=NamedNode(XSD + "boolean")), False
         raise QuestionParameterError(spec.name, f"{raw!r} is not a boolean", ["true", "false"])
+    if spec.type == "scheme":
+        if text not in SCHEMES:
+            raise UnknownResource(spec.name, f"unknown vocabulary {raw!r}", list(SCHEMES))
+        return NamedNode(SCHEMES[text]), text
+    if spec.type == "actor":
+        return _actor(store, dataset, spec.name, text, base_iri), text
     if spec.type == "text":
         if len(text) > MAX_TEXT:
             raise QuestionParameterError(spec.name, f"longer than {MAX_TEXT} characters")
@@ -156,7 +195,12 @@ def _value(store: Store, dataset: Dataset, spec: ParamSpec, raw: str) -> tuple[T
 
 
 def validate_parameters(
-    store: Store, dataset: Dataset, info: QuestionInfo, raw: Mapping[str, str | None], lang: str = "en"
+    store: Store,
+    dataset: Dataset,
+    info: QuestionInfo,
+    raw: Mapping[str, str | None],
+    lang: str = "en",
+    base_iri: str = DEFAULT_BASE_IRI,
 ) -> BoundParameters:
     """Check every raw value against the question's header and the store; raise on the first bad one."""
     if lang not in LANGUAGES:
@@ -205,7 +249,7 @@ def validate_parameters(
             bound.repeat_values = iris
             bound.echo[spec.name] = [iri.value[len(NUTS) :] for iri in iris]
             continue
-        term, echo = _value(store, dataset, spec, given)
+        term, echo = _value(store, dataset, spec, given, base_iri)
         bound.terms[spec.name] = term
         bound.echo[spec.name] = echo
     return bound

@@ -148,7 +148,7 @@ def run_question(
     limit, offset = _page(limit, offset)
     info = get_question(settings, name)
     dataset = public_dataset(store, settings)
-    bound = validate_parameters(store, dataset, info, dict(params), lang)
+    bound = validate_parameters(store, dataset, info, dict(params), lang, settings.base_iri)
     rows = execute_rows(store, dataset, info, bound)
     known_waves = {w.iri.value: w.identifier for w in waves(store, dataset)} if _uses_waves(info) else {}
     context = ShapeContext(store, dataset, bound, known_waves)
@@ -242,7 +242,7 @@ def run_sparql(
     dataset = public_dataset(store, settings)
     info = _header_info(text)
     if info is not None:
-        bound = validate_parameters(store, dataset, info, dict(params), lang)
+        bound = validate_parameters(store, dataset, info, dict(params), lang, settings.base_iri)
         bindings = bound.bindings()
     else:
         declared = parameter_names(text)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
-from vcgraph.namespaces import NUTS
+from pyoxigraph import NamedNode
+
+from vcgraph.namespaces import BM, NUTS, PROV, RDF
 from vcgraph.questions.answer import Row
 from vcgraph.questions.consortium import Candidate, solve_cover
 from vcgraph.questions.service import Items, ShapeContext, shaper
@@ -22,6 +25,7 @@ from vcgraph.questions.shaping import (
 )
 
 Summary = dict[str, Any] | None
+RDF_TYPE = RDF + "type"
 
 _EXAMPLE_STAGE = {"id": "https://w3id.org/vcgraph/vocab/stage/S05", "notation": "S05", "label": "Downstream processing"}
 _EXAMPLE_REGION = {"id": "http://data.europa.eu/nuts/code/FRK26", "notation": "FRK26", "label": "Rhône"}
@@ -815,3 +819,175 @@ def trends_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
         )
     )
     return items, None
+
+
+@shaper(
+    "actors",
+    example_item={
+        "id": "https://w3id.org/vcgraph/id/actor/id-be0123456789",
+        "label": "Alpha Bio",
+        "country": "BE",
+        "actor_type": {"id": "https://w3id.org/vcgraph/vocab/actor-type/A03", "notation": "A03", "label": "CDMO / CMO"},
+        "sectors": [
+            {
+                "id": "https://w3id.org/vcgraph/vocab/sector/biopharma",
+                "notation": "biopharma",
+                "label": "Biopharma / biotech",
+            }
+        ],
+        "regions": [{"id": "http://data.europa.eu/nuts/code/BE332", "notation": "BE332", "label": "Arr. Liège"}],
+        "evidence": {"wave": "2026-W2"},
+    },
+)
+def actors(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    items: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if is_anonymous(row):  # the query already leaves them out; kept as a guard, the rule is absolute
+            continue
+        actor = str(iri(row, "actor"))
+        item = items.setdefault(
+            actor,
+            {
+                "id": actor,
+                "label": value(row, "actor_label"),
+                "country": value(row, "country"),
+                "actor_type": ref(row, "actor_type"),
+                "sectors": {},
+                "regions": {},
+                "evidence": {"wave": ctx.wave_id()},
+            },
+        )
+        for name, bucket in (("sector", "sectors"), ("site_region", "regions")):
+            thing = ref(row, name)
+            if thing is not None:
+                item[bucket][thing["id"]] = thing
+    shaped = []
+    for item in items.values():
+        item["sectors"] = sorted(item["sectors"].values(), key=sort_key_notation)
+        item["regions"] = sorted(item["regions"].values(), key=sort_key_notation)
+        shaped.append(item)
+    shaped.sort(key=lambda i: (str(i["label"] or "").casefold(), i["id"]))
+    return shaped, None
+
+
+def _local_name(property_iri: str) -> str:
+    return re.split(r"[#/]", property_iri)[-1]
+
+
+def _value_json(row: Row) -> Any:
+    term = row.get("value")
+    if isinstance(term, NamedNode):
+        out: dict[str, Any] = {"id": term.value}
+        if row.get("value_notation") is not None:
+            out["notation"] = value(row, "value_notation")
+        if row.get("value_label") is not None:
+            out["label"] = value(row, "value_label")
+        return out
+    return value(row, "value")
+
+
+def _add(bucket: dict[str, list[Any]], name: str, item: Any) -> None:
+    values = bucket.setdefault(name, [])
+    if item not in values:
+        values.append(item)
+
+
+@shaper(
+    "actor-profile",
+    example_item={
+        "id": "https://w3id.org/vcgraph/id/actor/id-be0123456789",
+        "label": "Alpha Bio",
+        "attributes": {
+            "sector": [
+                {
+                    "id": "https://w3id.org/vcgraph/vocab/sector/biopharma",
+                    "notation": "biopharma",
+                    "label": "Biopharma / biotech",
+                }
+            ],
+            "inRegion": [{"id": "http://data.europa.eu/nuts/code/BE332", "notation": "BE332", "label": "Arr. Liège"}],
+        },
+        "statements": [
+            {
+                "id": "https://w3id.org/vcgraph/id/wave/2026-W2/response/R-alpha/stage/S01",
+                "types": ["CapabilityStatement"],
+                "wave": "2026-W2",
+                "response": "https://w3id.org/vcgraph/id/wave/2026-W2/response/R-alpha",
+                "properties": {
+                    "stage": [
+                        {
+                            "id": "https://w3id.org/vcgraph/vocab/stage/S01",
+                            "notation": "S01",
+                            "label": "Raw materials & consumables",
+                        }
+                    ],
+                    "mode": [
+                        {"id": "https://w3id.org/vcgraph/vocab/mode/offer", "notation": "offer", "label": "offer"}
+                    ],
+                },
+            }
+        ],
+    },
+)
+def actor_profile(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    actor = ctx.params.terms["id"]
+    profile: dict[str, Any] = {"id": actor.value, "label": None, "attributes": {}, "statements": {}}
+    skipped = {RDF_TYPE, PROV + "wasGeneratedBy", PROV + "wasDerivedFrom", BM + "actor"}
+    for row in rows:
+        if row.get("actor_label") is not None:
+            profile["label"] = value(row, "actor_label")
+        prop = str(iri(row, "property"))
+        if value(row, "kind") == "attribute":
+            if prop != RDF_TYPE:
+                _add(profile["attributes"], _local_name(prop), _value_json(row))
+            continue
+        statement_iri = str(iri(row, "statement"))
+        statement = profile["statements"].setdefault(
+            statement_iri,
+            {
+                "id": statement_iri,
+                "types": [],
+                "wave": value(row, "wave_id"),
+                "response": iri(row, "response"),
+                "properties": {},
+            },
+        )
+        kind = iri(row, "statement_type")
+        if kind and _local_name(kind) not in statement["types"]:
+            statement["types"].append(_local_name(kind))
+        if prop not in skipped:
+            _add(statement["properties"], _local_name(prop), _value_json(row))
+    for statement in profile["statements"].values():
+        statement["types"].sort()
+    profile["statements"] = sorted(profile["statements"].values(), key=lambda s: (str(s["wave"]), s["id"]))
+    return [profile], None
+
+
+@shaper(
+    "vocabulary",
+    example_item={
+        **_EXAMPLE_STAGE,
+        "broader": None,
+        "order": 5,
+        "cross_cutting": False,
+        "level": None,
+    },
+)
+def vocabulary(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    items: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        concept = ref(row, "concept")
+        assert concept is not None
+        broader = iri(row, "broader")
+        items.setdefault(
+            concept["id"],
+            {
+                **concept,
+                "broader": None if broader is None else {"id": broader, "notation": value(row, "broader_notation")},
+                "order": value(row, "order"),
+                "cross_cutting": value(row, "cross_cutting"),
+                "level": value(row, "level"),
+            },
+        )
+    ordered = sorted(items.values(), key=lambda i: (i["order"] is None, i["order"] or 0, sort_key_notation(i)))
+    return ordered, None
