@@ -14,6 +14,11 @@ from openpyxl import load_workbook
 from rdflib import Graph, Literal
 from rdflib.namespace import SKOS
 
+from vcgraph.reference.nuts import NutsIndex
+from vcgraph.survey.reader import read_survey
+from vcgraph.survey.template import parse_table
+from vcgraph.vocabulary import Vocabularies
+
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "demo"
 sys.path.insert(0, str(DEMO))
@@ -245,3 +250,23 @@ def test_narrower_technologies_in_needs_exist_in_the_ontology() -> None:
     }
     narrower = {t for t in used if "." in t}
     assert narrower and narrower <= notations
+
+
+
+@pytest.fixture(scope="module")
+def ingest_reference() -> tuple[Vocabularies, NutsIndex]:
+    nuts = NutsIndex.load(ROOT / "data" / "reference" / "nuts" / "nuts_2021_eurostat.csv")
+    return Vocabularies.load(ROOT / "ontology"), nuts
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_the_ingest_template_check_accepts_every_row_without_a_warning(
+    ingest_reference: tuple[Vocabularies, NutsIndex], name: str
+) -> None:
+    # The real reader and template check of `vcgraph ingest`, so the demo keeps up with the template as it evolves.
+    vocabularies, nuts = ingest_reference
+    result = parse_table(read_survey(DEMO / name), vocabularies, nuts)
+    assert [str(e) for e in result.errors] == []
+    assert result.warnings == []
+    wave = name.split(".")[0].removeprefix("survey-")
+    assert len(result.records) == result.rows_read == len(rows_of(wave))

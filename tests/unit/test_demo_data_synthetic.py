@@ -11,6 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from vcgraph.reference.nuts import NutsIndex
+from vcgraph.survey.reader import read_survey
+from vcgraph.survey.template import parse_table
+from vcgraph.vocabulary import Vocabularies
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "bench" / "generate_survey.py"
 sys.path.insert(0, str(ROOT / "data" / "demo"))
@@ -114,6 +119,18 @@ def test_actor_profiles_are_coherent_logistics_firms_offer_storage_or_distributi
     offering = [r for r in logistics if "offer" in (r["stage_S10"], r["stage_S11"])]
     assert len(offering) > 0.8 * len(logistics)
     assert not any(r["stage_S02"] == "offer" for r in logistics)
+
+
+def test_the_ingest_template_check_accepts_every_generated_row(tmp_path: Path) -> None:
+    # What a benchmark ingests must be valid for the real `vcgraph ingest`, or it would measure error reporting.
+    path = tmp_path / "survey.csv"
+    template.write_csv(generator.generate_wave(400, 13, 2), path)
+    vocabularies = Vocabularies.load(ROOT / "ontology")
+    nuts = NutsIndex.load(ROOT / "data" / "reference" / "nuts" / "nuts_2021_eurostat.csv")
+    result = parse_table(read_survey(path), vocabularies, nuts)
+    assert [str(e) for e in result.errors][:5] == []
+    assert result.warnings == []
+    assert len(result.records) == result.rows_read
 
 
 def test_a_population_below_one_is_refused() -> None:
