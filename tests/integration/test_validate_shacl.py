@@ -46,6 +46,7 @@ ROW = {
     "contact_email": "anne@bioprocess.example.be",
 }
 RESPONSE = "https://w3id.org/vcgraph/id/wave/2026-W1/response/R-001"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 ACTOR = NamedNode("https://w3id.org/vcgraph/id/actor/id-be0123456789")
 
 
@@ -210,3 +211,17 @@ def test_sixty_rows_validate_in_well_under_two_seconds() -> None:
 def test_a_directory_without_shapes_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ShapesError, match="no SHACL shapes"):
         validate_graph(wave_graph(), REFERENCE, tmp_path)
+
+
+def test_a_shape_pyshacl_cannot_load_is_refused_as_a_shapes_error(tmp_path: Path) -> None:
+    (tmp_path / "bad.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<https://example.org/S> a sh:NodeShape ; sh:targetClass <https://example.org/C> ;"
+        ' sh:property [ sh:path <https://example.org/p> ; sh:minCount "many" ] .\n'
+    )
+    with pytest.raises(ShapesError, match="cannot be used"):
+        validate_graph(
+            [Triple(NamedNode("https://example.org/x"), NamedNode(RDF_TYPE), NamedNode("https://example.org/C"))],
+            [],
+            tmp_path,
+        )

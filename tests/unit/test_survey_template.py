@@ -83,6 +83,13 @@ def test_an_unknown_column_is_a_warning_and_is_ignored() -> None:
     assert len(result.records) == 1
 
 
+def test_a_header_without_any_answer_row_is_an_error() -> None:
+    table = SurveyTable(list(BASE), [])
+    assert [str(e) for e in parse_table(table, VOCABULARIES, NUTS).errors] == [
+        "file: value '': no answer row under the header: nothing to ingest"
+    ]
+
+
 def test_column_order_is_free() -> None:
     table = SurveyTable(list(reversed(BASE)), [(2, dict(BASE))])
     assert parse_table(table, VOCABULARIES, NUTS).errors == []

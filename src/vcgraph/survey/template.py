@@ -32,7 +32,7 @@ from pyoxigraph import NamedNode
 from vcgraph.namespaces import Minter
 from vcgraph.reference.countries import COMMON_MISTAKES, ISO_3166_ALPHA2
 from vcgraph.reference.nuts import NutsIndex, nuts_prefix
-from vcgraph.survey.errors import RowError
+from vcgraph.survey.errors import FILE_ROW, RowError
 from vcgraph.survey.reader import SurveyTable
 from vcgraph.vocabulary import Vocabularies, normalise
 
@@ -193,6 +193,9 @@ def parse_table(
             reason += f" (is column {near[0]!r} meant to be {column!r}?)"
         result.errors.append(RowError(1, column, "", reason))
     if missing:
+        return result
+    if not table.rows:
+        result.errors.append(RowError(FILE_ROW, "", "", "no answer row under the header: nothing to ingest"))
         return result
     seen_ids: dict[str, int] = {}
     seen_actors: dict[str, int] = {}

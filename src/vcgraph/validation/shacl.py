@@ -146,18 +146,22 @@ def validate_graph(
 ) -> ValidationReport:
     """Validate a wave graph (``data``) with the reference graphs it points into against ``shapes_dir``."""
     from pyshacl import validate
+    from pyshacl.errors import ReportableRuntimeError
 
     shapes = load_shapes(shapes_dir)
     graph = to_rdflib([*data, *relevant_reference(data, reference)])
-    conforms, results, _ = validate(
-        graph,
-        shacl_graph=shapes,
-        inference="none",
-        abort_on_first=False,
-        allow_warnings=True,
-        do_owl_imports=False,
-        advanced=False,
-    )
+    try:
+        conforms, results, _ = validate(
+            graph,
+            shacl_graph=shapes,
+            inference="none",
+            abort_on_first=False,
+            allow_warnings=True,
+            do_owl_imports=False,
+            advanced=False,
+        )
+    except ReportableRuntimeError as exc:  # a shape pyshacl cannot load or run: the deployment's fault, said plainly
+        raise ShapesError(f"the shapes in {shapes_dir} cannot be used: {exc}") from exc
     if not isinstance(results, rdflib.Graph):  # pyshacl's verdict on the shapes themselves, e.g. a bad constraint
         raise ShapesError(f"the shapes in {shapes_dir} cannot be used: {results}")
     violations = _violations(results)
