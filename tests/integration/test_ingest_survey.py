@@ -17,7 +17,6 @@ from vcgraph.service.ingest import IngestError, ensure_reference_data, ingest_su
 from vcgraph.service.validate import validate_file, validate_store
 from vcgraph.store.oxigraph import OxigraphStore
 from vcgraph.store.port import Store
-from vcgraph.survey.reader import SurveyReadError
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "survey"
@@ -249,10 +248,20 @@ def test_a_bad_wave_id_is_refused_before_anything_is_read(store: Store, settings
     assert store.graphs() == []
 
 
-def test_an_unreadable_file_is_refused(store: Store, settings: Settings, tmp_path: Path) -> None:
-    (tmp_path / "bin.csv").write_bytes(b"\x00\x01\x02\xff\xfe")
-    with pytest.raises(SurveyReadError):
-        ingest_survey(store, settings, tmp_path / "bin.csv", WAVE)
+def test_an_unreadable_file_is_reported_as_a_file_error_and_nothing_is_written(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64)
+    report = ingest_survey(store, settings, tmp_path / "old.xls", WAVE)
+    assert not report.written and report.rows_rejected == [0]
+    assert "legacy Excel .xls file" in report.errors[0].reason
+    assert store.graphs() == []
+
+
+def test_validating_an_unreadable_file_reports_it_invalid(settings: Settings, tmp_path: Path) -> None:
+    (tmp_path / "empty.csv").write_bytes(b"")
+    report = validate_file(settings, tmp_path / "empty.csv")
+    assert not report.conforms and [e.row for e in report.errors] == [0]
 
 
 def test_progress_is_reported_row_by_row(store: Store, settings: Settings) -> None:

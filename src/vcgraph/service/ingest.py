@@ -21,7 +21,7 @@ from vcgraph.rdf.mapping import WaveTriples, map_records
 from vcgraph.reference.loader import ReferenceData, load_reference_data
 from vcgraph.store.port import Store
 from vcgraph.survey.errors import FILE_ROW, RowError
-from vcgraph.survey.reader import read_survey
+from vcgraph.survey.reader import SurveyReadError, read_survey
 from vcgraph.survey.template import SurveyRecord, TemplateResult, parse_table
 from vcgraph.validation.locate import RecordLocator
 from vcgraph.validation.shacl import ValidationReport, validate_graph
@@ -130,7 +130,13 @@ def check_survey(
 ) -> _Checked:
     """Read, check and map a file; with ``quarantine``, drop the rows SHACL rejects and map the rest again."""
     vocabularies = Vocabularies.from_triples(reference.vocabularies, required=SCHEMES)
-    table = read_survey(path)
+    try:
+        table = read_survey(path)
+    except SurveyReadError as exc:
+        # An unreadable file is the respondent's problem like a bad cell: reported, not raised, so every caller
+        # (CLI, API) shows it the same way and exits/answers with a 4xx-like outcome.
+        failed = TemplateResult(errors=[RowError(FILE_ROW, "", "", str(exc))])
+        return _Checked(failed, [], WaveTriples([], []), ValidationReport())
     template = parse_table(table, vocabularies, reference.nuts_index, progress)
     minter = Minter(settings.base_iri)
     shapes_reference = reference.vocabularies + reference.nuts
@@ -163,9 +169,9 @@ def ingest_survey(
 ) -> IngestReport:
     """Ingest ``path`` as wave ``wave``, replacing that wave atomically.
 
-    Raises :class:`IngestError` for a bad wave id, ``SurveyReadError`` for an unreadable file, and
-    ``VocabularyError``/``NutsError``/``ShapesError`` for a broken checkout (all ``ValueError``). Row problems do not
-    raise: they are in the report, and ``report.written`` says whether anything was written.
+    Raises :class:`IngestError` for a bad wave id, and ``VocabularyError``/``NutsError``/``ShapesError`` for a
+    broken checkout (all ``ValueError``). Problems of the file do not raise: an unreadable file (row 0) and bad
+    rows are in ``report.errors``, and ``report.written`` says whether anything was written.
     """
     check_wave_id(wave)
     reference = load_reference_data(settings)

@@ -21,7 +21,7 @@ CHECK_WAVE = "check"
 def validate_file(settings: Settings, path: Path, *, wave: str = CHECK_WAVE) -> ValidationReport:
     """Template and SHACL check of a survey file, as ``ingest_survey`` would run them; nothing is written.
 
-    Raises ``SurveyReadError`` (a ``ValueError``) when the file cannot be read at all.
+    A file that cannot be read at all is reported as one file-level error (row 0), not raised.
     """
     check_wave_id(wave)
     reference = load_reference_data(settings)
