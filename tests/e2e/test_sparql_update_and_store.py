@@ -207,3 +207,18 @@ def test_graph_store_upload_in_an_unknown_format_is_415(server: LiveServer) -> N
         headers={**server.admin, "Content-Type": "text/csv"},
     )
     assert response.status_code == 415
+
+
+def test_graph_store_put_of_an_empty_document_creates_an_empty_graph(server: LiveServer) -> None:
+    put = server.client.put(
+        server.url("/sparql/store"),
+        params={"graph": GRAPH},
+        content=b"",
+        headers={**server.admin, "Content-Type": "text/turtle"},
+    )
+    assert put.status_code == 201
+    got = server.client.get(
+        server.url("/sparql/store"), params={"graph": GRAPH}, headers={"Accept": "application/n-triples"}
+    )
+    assert got.status_code == 200
+    assert got.content.strip() == b""

@@ -168,6 +168,9 @@ async def graph_store_write(request: Request) -> Response:
                 store.update("DROP SILENT DEFAULT ;\n" + _insert_data(target, triples))
         elif triples:
             store.update(_insert_data(target, triples))
+        if isinstance(target, NamedNode) and not triples and not _exists(store, target):
+            # An empty upload still creates the graph (GSP 5.3, 5.5): a later GET finds it, empty, rather than 404.
+            store.update(f"CREATE SILENT GRAPH {target}")
         if created_new:
             assert isinstance(target, NamedNode)
             return Response(status_code=201, headers={"Location": target.value})
