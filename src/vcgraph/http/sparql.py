@@ -19,7 +19,7 @@ from vcgraph.http.deps import get_settings, get_store
 from vcgraph.http.editor import EDITOR_CSP, editor_page, load_examples
 from vcgraph.http.errors import ApiError, error_code
 from vcgraph.http.negotiation import negotiate
-from vcgraph.http.service_description import service_description
+from vcgraph.http.service_description import SD, service_description
 from vcgraph.http.sparql_protocol import (
     ProtocolError,
     QueryRequest,
@@ -124,7 +124,7 @@ def _describe(request: Request, store: Store, settings: Settings) -> Response:
     endpoint = str(request.url_for("sparql_query"))
     update_endpoint = str(request.url_for("sparql_update"))
     triples = service_description(endpoint, update_endpoint, public_graphs(store, settings), settings)
-    prefixes = {"sd": "http://www.w3.org/ns/sparql-service-description#", "dcterms": PREFIXES["dcterms"]}
+    prefixes = {"sd": SD, "dcterms": PREFIXES["dcterms"]}
     body = serialize(triples, format=GRAPH_FORMATS[media_type], prefixes=prefixes) or b""
     return Response(body, media_type=content_type(media_type), headers={"Vary": "Accept"})
 
