@@ -7,7 +7,7 @@ gives the same bytes, so a portal or a diff sees only real changes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,7 +28,7 @@ from vcgraph.export.publishable import PublicView, public_view, sort_triples, va
 from vcgraph.export.serialize import JSON_LD, NTRIPLES, RDF_XML, TURTLE, RdfSyntax, gzip_bytes, serialise
 from vcgraph.export.tables import TableBuilder
 from vcgraph.export.void import void_triples
-from vcgraph.namespaces import BM, RDF, Minter
+from vcgraph.namespaces import BM, RDF, SCHEMA, Minter
 from vcgraph.store.port import Store
 
 __all__ = ["ExportReport", "ExportedFile", "export_dataset"]
@@ -167,7 +167,9 @@ def export_dataset(
 
     void = void_triples(view, settings, generated=when, download_base=download)
     writer.write(VOID_FILE, serialise(void, TURTLE), len(void))
-    catalog = catalog_triples(settings, wave_infos, writer.distributions, generated=when, download_base=download)
+    countries = {w.identifier: _countries(view.graphs[w.graph]) for w in wave_infos}
+    catalog = catalog_triples(settings, wave_infos, writer.distributions, generated=when, download_base=download,
+                              countries=countries)
     writer.write(CATALOG_FILE, serialise(catalog.triples, TURTLE), len(catalog.triples))
 
     return ExportReport(
@@ -187,6 +189,11 @@ _TABLE_DESCRIPTIONS = {
     "aggregates": "Distinct actors (all visibilities) per wave and stage, technology, skill or country, with "
     "how many of them are public.",
 }
+
+
+def _countries(triples: Iterable[Triple]) -> set[str]:
+    """ISO country codes stated for the (public) actors of a wave graph."""
+    return {value_of(t.object) for t in triples if t.predicate.value == SCHEMA + "addressCountry"}
 
 
 def _count_public_actors(view: PublicView) -> int:

@@ -47,8 +47,22 @@ SCHEME_TITLES = {
     "planned-availability": "Planned availability",
     "distribution-status": "Distribution status",
     "file-type": "File type",
+    "country": "Countries and territories",
 }
 THEMES = ("HEAL", "TECH", "ECON")
+
+# ISO 3166-1 alpha-2 -> the Publications Office country table's code (ISO alpha-3), for the European countries the
+# surveys cover; an actor from elsewhere simply adds no spatial coverage (the code list is not fetched).
+EU_COUNTRY_CODES: dict[str, tuple[str, str]] = {
+    "AT": ("AUT", "Austria"), "BE": ("BEL", "Belgium"), "BG": ("BGR", "Bulgaria"), "CH": ("CHE", "Switzerland"),
+    "CY": ("CYP", "Cyprus"), "CZ": ("CZE", "Czechia"), "DE": ("DEU", "Germany"), "DK": ("DNK", "Denmark"),
+    "EE": ("EST", "Estonia"), "ES": ("ESP", "Spain"), "FI": ("FIN", "Finland"), "FR": ("FRA", "France"),
+    "GB": ("GBR", "United Kingdom"), "GR": ("GRC", "Greece"), "HR": ("HRV", "Croatia"), "HU": ("HUN", "Hungary"),
+    "IE": ("IRL", "Ireland"), "IS": ("ISL", "Iceland"), "IT": ("ITA", "Italy"), "LI": ("LIE", "Liechtenstein"),
+    "LT": ("LTU", "Lithuania"), "LU": ("LUX", "Luxembourg"), "LV": ("LVA", "Latvia"), "MT": ("MLT", "Malta"),
+    "NL": ("NLD", "Netherlands"), "NO": ("NOR", "Norway"), "PL": ("POL", "Poland"), "PT": ("PRT", "Portugal"),
+    "RO": ("ROU", "Romania"), "SE": ("SWE", "Sweden"), "SI": ("SVN", "Slovenia"), "SK": ("SVK", "Slovakia"),
+}
 
 
 def code(key: str) -> str:
@@ -78,7 +92,9 @@ def catalog_triples(
     *,
     generated: date,
     download_base: str,
+    countries: dict[str, set[str]] | None = None,
 ) -> Triples:
+    """The catalogue; ``countries`` maps a wave identifier to the ISO codes of its public actors (spatial coverage)."""
     doc = download_base + CATALOG_FILE
     catalog, publisher, contact, whole, service = (
         doc + "#catalog", doc + "#publisher", doc + "#contact", doc + "#dataset", doc + "#sparql-service")
@@ -162,6 +178,31 @@ def catalog_triples(
         "Actors that are not public appear only in the aggregates table.",
     )
     out.add(whole, DCTERMS + "identifier", text(whole))
+    countries = countries or {}
+    spatial = {code for codes in countries.values() for code in codes}
+
+    def add_spatial(dataset: str, codes: set[str]) -> None:
+        for iso in sorted(codes & EU_COUNTRY_CODES.keys()):
+            alpha3, name = EU_COUNTRY_CODES[iso]
+            location = f"{AUTHORITY}country/{alpha3}"
+            out.add(dataset, DCTERMS + "spatial", location)
+            out.add_all(location, [
+                (RDF + "type", DCTERMS + "Location"),
+                (RDF + "type", SKOS + "Concept"),
+                (SKOS + "inScheme", AUTHORITY + "country"),
+                (SKOS + "prefLabel", text(name, "en")),
+            ])
+
+    add_spatial(catalog, spatial)
+    add_spatial(whole, spatial)
+    starts = sorted(w.started[:10] for w in wave_infos if w.started)
+    ends = sorted(w.ended[:10] for w in wave_infos if w.ended)
+    if starts and ends:
+        period = f"{doc}#period"
+        out.add(whole, DCTERMS + "temporal", period)
+        out.add(period, RDF + "type", DCTERMS + "PeriodOfTime")
+        out.add(period, DCAT + "startDate", typed(starts[0], XSD + "date"))
+        out.add(period, DCAT + "endDate", typed(ends[-1], XSD + "date"))
     out.add(whole, RDF + "type", "http://rdfs.org/ns/void#Dataset")
     out.add(whole, "http://rdfs.org/ns/void#sparqlEndpoint", sparql_endpoint(settings))
     out.add(whole, "http://www.w3.org/2000/01/rdf-schema#seeAlso", void_document(settings))
@@ -175,6 +216,7 @@ def catalog_triples(
             f"What survey wave {wave.identifier} says: public actors, their sites, responses and statements.",
         )
         out.add(iri, DCTERMS + "identifier", text(iri))
+        add_spatial(iri, countries.get(wave.identifier, set()))
         out.add(iri, PROV + "wasGeneratedBy", wave.iri)
         out.add(wave.iri, RDF + "type", PROV + "Activity")
         out.add(whole, DCTERMS + "hasPart", iri)
@@ -279,6 +321,7 @@ def catalog_triples(
         ])
         if cls != SKOS + "Concept":
             out.add(value, RDF + "type", SKOS + "Concept")
+    out.add(homepage, RDF + "type", FOAF + "Document")
     for table, title in SCHEME_TITLES.items():
         out.add_all(AUTHORITY + table, [
             (RDF + "type", SKOS + "ConceptScheme"),
