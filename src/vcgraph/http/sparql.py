@@ -87,6 +87,13 @@ def _plain(status: int, message: str, headers: dict[str, str] | None = None) -> 
     return ApiError(status, error_code(status), message, headers=headers, plain_text=True)
 
 
+def _parser_message(exc: SyntaxError, limit: int = 400) -> str:
+    """pyoxigraph's message ("error at 1:25: expected one of ...") without the tail of Unicode ranges it can end
+    with: the position and the first expected tokens are what a person needs."""
+    message = str(exc).split("\n", 1)[0]
+    return message if len(message) <= limit else message[:limit].rstrip() + " ..."
+
+
 def _not_acceptable(offered: list[str]) -> ApiError:
     return _plain(406, "none of the formats this answer comes in is acceptable; offered: " + ", ".join(offered))
 
@@ -107,7 +114,7 @@ def _execute(store: Store, settings: Settings, request: QueryRequest, accept: st
         body = answer(outcome, media_type)
     except SyntaxError as exc:
         # pyoxigraph's message carries the position: "error at 1:25: expected ..."
-        raise _plain(400, f"malformed query: {exc}") from None
+        raise _plain(400, f"malformed query: {_parser_message(exc)}") from None
     except SparqlRefused as exc:
         raise _plain(400, exc.message) from None
     return Response(body, media_type=content_type(media_type), headers={"Vary": "Accept"})
@@ -199,7 +206,7 @@ async def sparql_update(request: Request) -> Response:
                 base_iri=base_iri,
             )
         except SyntaxError as exc:
-            raise _plain(400, f"malformed update: {exc}") from None
+            raise _plain(400, f"malformed update: {_parser_message(exc)}") from None
         except SparqlRefused as exc:
             raise _plain(400, exc.message) from None
 
