@@ -170,6 +170,19 @@ def test_the_format_parameter_overrides_accept(server: str) -> None:
     assert get(f"{server}/{ACME}?format=xlsx").status_code == 400
 
 
+def test_each_answer_links_to_its_other_representations(server: str) -> None:
+    link = get(f"{server}/{ACME}", "text/turtle").headers["link"]
+    assert f'</{ACME}?format=jsonld>; rel="alternate"; type="application/ld+json"' in link
+    assert f'</{ACME}?format=html>; rel="alternate"; type="text/html"' in link
+
+
+def test_head_answers_the_headers_of_get_without_a_body(server: str) -> None:
+    response = httpx.head(f"{server}/{ACME}", headers={"Accept": "application/rdf+xml"}, timeout=30)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/rdf+xml")
+    assert response.content == b""
+
+
 def test_vocabulary_concepts_dereference(server: str) -> None:
     response = get(f"{server}/vocab/stage/S04", "text/turtle")
     assert response.status_code == 200

@@ -76,14 +76,24 @@ def choose_media_type(request: Request, format_name: str | None, offered: Sequen
     return chosen
 
 
-def rdf_response(triples: Sequence[Triple], media_type: str) -> Response:
+def link_header(request: Request, offered: Sequence[str]) -> str:
+    """``Link: <...?format=ttl>; rel="alternate"; type="text/turtle", ...``: where each other representation is."""
+    path = request.scope.get("root_path", "") + request.url.path
+    return ", ".join(
+        f'<{path}?format={key}>; rel="alternate"; type="{media_type}"'
+        for key, media_type in FORMAT_NAMES.items() if media_type in offered
+    )
+
+
+def rdf_response(triples: Sequence[Triple], media_type: str, link: str | None = None) -> Response:
     syntax = RDF_SYNTAXES[media_type]
-    return Response(serialise(triples, syntax), media_type=syntax.media_type, headers={"Vary": VARY})
+    headers = {"Vary": VARY, **({"Link": link} if link else {})}
+    return Response(serialise(triples, syntax), media_type=syntax.media_type, headers=headers)
 
 
-def html_response(html: str, language: str) -> Response:
+def html_response(html: str, language: str, link: str) -> Response:
     return Response(html, media_type="text/html; charset=utf-8",
-                    headers={"Vary": VARY, "Content-Language": language})
+                    headers={"Vary": VARY, "Content-Language": language, "Link": link})
 
 
 def alternates(request: Request, offered: Sequence[str]) -> list[tuple[str, str]]:
@@ -166,13 +176,13 @@ def _resource_response(
     if media_type != HTML:
         triples = {Triple(NamedNode(s.subject), NamedNode(s.predicate), s.object)
                    for s in [*outgoing, *incoming]}
-        return rdf_response(list(triples), media_type)
+        return rdf_response(list(triples), media_type, link_header(request, PAGE_TYPES))
     language = choose_language(lang, request.headers.get("accept-language"))
     labels = _labels_for(store, settings, [*outgoing, *incoming], language)
     linker = Linker(settings.base_iri, request.scope.get("root_path", ""))
     html = render_resource(iri, outgoing, incoming, labels, linker, base_iri=settings.base_iri,
                            alternates=alternates(request, PAGE_TYPES))
-    return html_response(html, language)
+    return html_response(html, language, link_header(request, PAGE_TYPES))
 
 
 @router.api_route("/id/{path:path}", methods=["GET", "HEAD"], summary="Dereference a minted IRI")
@@ -217,12 +227,12 @@ def _ontology_response(
         if f"{ONTOLOGY_IRI}/{version}" not in versions:
             raise _not_found(f"{ONTOLOGY_IRI}/{version}")
     if media_type != HTML:
-        return rdf_response(ontology, media_type)
+        return rdf_response(ontology, media_type, link_header(request, PAGE_TYPES))
     language = choose_language(lang, request.headers.get("accept-language"))
     vocabularies = [q.triple for q in store.quads(minter.vocabularies_graph())]
     linker = Linker(settings.base_iri, request.scope.get("root_path", ""))
     html = render_ontology(ontology, vocabularies, language, linker, alternates(request, PAGE_TYPES))
-    return html_response(html, language)
+    return html_response(html, language, link_header(request, PAGE_TYPES))
 
 
 @router.api_route("/ontology", methods=["GET", "HEAD"], summary="The ontology: RDF or HTML documentation")
@@ -258,4 +268,4 @@ def well_known_void(
     media_type = choose_media_type(request, format_name, DATA_TYPES)
     view = public_view(store, settings)
     triples = void_triples(view, settings, generated=data_date(view))
-    return rdf_response(list(triples), media_type)
+    return rdf_response(list(triples), media_type, link_header(request, DATA_TYPES))
