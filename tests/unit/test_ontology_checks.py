@@ -268,8 +268,8 @@ def test_syntax_error_is_reported_with_file_and_position(ontology_copy: Path) ->
 
     report = check_ontology(ontology_copy, None, reasoner=False)
 
-    [finding] = report.by_check("parse")
-    assert finding.severity == "ERROR"
+    [finding] = report.findings
+    assert (finding.check, finding.severity) == ("parse", "ERROR")
     assert finding.subject.endswith("vocab-size.ttl")
     assert f"line {bad_line} column 22" in finding.message
 

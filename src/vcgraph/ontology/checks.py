@@ -83,6 +83,8 @@ def check_ontology(ontology_dir: Path, shapes_dir: Path | None, *, reasoner: boo
     triples = _read_all(files, report)
     if not files:
         report.add("parse", "ERROR", str(ontology_dir), "no *.ttl file in the ontology folder")
+    if report.errors:
+        # The other checks would run on part of the ontology and report its missing half as faults.
         return report
     index = TripleIndex(triples)
     _check_header(index, report)
