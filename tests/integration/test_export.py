@@ -16,7 +16,7 @@ import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
 from vcgraph.config import Settings
-from vcgraph.export import ExportReport, export_dataset
+from vcgraph.export import ExportError, ExportReport, export_dataset
 from vcgraph.export.publishable import public_view
 from vcgraph.store.oxigraph import OxigraphStore
 
@@ -257,3 +257,30 @@ def test_the_export_passes_the_official_dcat_ap_3_shapes(exported: tuple[Path, E
     last_line = result.stdout.strip().splitlines()[-1]
     assert result.returncode == 0, result.stdout[-3000:]
     assert last_line.endswith(" 0 failed"), last_line
+
+
+def test_exporting_into_a_file_is_refused_with_a_clear_message(store: OxigraphStore, tmp_path: Path) -> None:
+    target = tmp_path / "not-a-directory"
+    target.write_text("x")
+    with pytest.raises(ExportError, match="is a file, not a directory"):
+        export_dataset(store, Settings(), target)
+
+
+def test_exporting_into_a_foreign_non_empty_directory_is_refused(store: OxigraphStore, tmp_path: Path) -> None:
+    target = tmp_path / "documents"
+    target.mkdir()
+    (target / "thesis.docx").write_text("precious")
+    with pytest.raises(ExportError, match="not empty and holds no earlier export"):
+        export_dataset(store, Settings(), target)
+    assert (target / "thesis.docx").read_text() == "precious"
+
+
+def test_exporting_again_over_an_earlier_export_drops_the_dumps_of_waves_now_gone(
+    store: OxigraphStore, tmp_path: Path
+) -> None:
+    out = tmp_path / "export"
+    export_dataset(store, Settings(), out)
+    store.clear_graph(NamedNode(DEFAULT_BASE + "graph/wave/2025-W1"))
+    report = export_dataset(store, Settings(), out)
+    assert sorted(p.name for p in (out / "waves").iterdir()) == ["2026-W1.nt.gz", "2026-W1.ttl"]
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == [f.path for f in report.files]

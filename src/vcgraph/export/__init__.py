@@ -31,7 +31,11 @@ from vcgraph.export.void import void_triples
 from vcgraph.namespaces import BM, RDF, SCHEMA, Minter
 from vcgraph.store.port import Store
 
-__all__ = ["ExportReport", "ExportedFile", "export_dataset"]
+__all__ = ["ExportError", "ExportReport", "ExportedFile", "export_dataset"]
+
+
+class ExportError(Exception):
+    """The output directory cannot take an export (a file, a foreign non-empty folder, not writable)."""
 
 
 @dataclass(frozen=True)
@@ -71,8 +75,11 @@ class _Writer:
 
     def write(self, path: str, data: bytes, triples: int | None = None) -> ExportedFile:
         target = self.out_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        except OSError as exc:
+            raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from exc
         exported = ExportedFile(path, len(data), hashlib.sha256(data).hexdigest(), triples)
         self.files.append(exported)
         return exported
@@ -119,10 +126,10 @@ def export_dataset(
     ``generated`` dates the catalogue; by default it is taken from the data (end of the latest wave), never the
     clock. ``download_base`` is the URL the directory will be published at (default ``{base}export/``).
     """
+    _check_output_directory(out_dir)
     view = public_view(store, settings)
     when = generated or data_date(view)
     download = download_base or default_download_base(settings)
-    out_dir.mkdir(parents=True, exist_ok=True)
     writer = _Writer(out_dir)
     everything = sort_triples(view.triples())
 
@@ -172,6 +179,7 @@ def export_dataset(
                               countries=countries)
     writer.write(CATALOG_FILE, serialise(catalog.triples, TURTLE), len(catalog.triples))
 
+    _remove_stale_wave_dumps(out_dir, {f.path for f in writer.files})
     return ExportReport(
         directory=out_dir,
         generated=when,
@@ -189,6 +197,31 @@ _TABLE_DESCRIPTIONS = {
     "aggregates": "Distinct actors (all visibilities) per wave and stage, technology, skill or country, with "
     "how many of them are public.",
 }
+
+
+def _check_output_directory(out_dir: Path) -> None:
+    """Create ``out_dir``, or accept it when empty or holding an earlier export (which is then overwritten)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ExportError(f"{out_dir} is a file, not a directory: give a new or empty directory")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / CATALOG_FILE).is_file():
+        raise ExportError(
+            f"{out_dir} is not empty and holds no earlier export ({CATALOG_FILE}): give a new or empty directory"
+        )
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"cannot create {out_dir}: {exc.strerror or exc}") from exc
+
+
+def _remove_stale_wave_dumps(out_dir: Path, written: set[str]) -> None:
+    """Remove dumps an earlier export wrote for a wave that is gone: the directory must match its catalogue."""
+    waves_dir = out_dir / "waves"
+    if not waves_dir.is_dir():
+        return
+    for path in waves_dir.iterdir():
+        relative = f"waves/{path.name}"
+        if path.is_file() and path.name.endswith((".nt.gz", ".ttl")) and relative not in written:
+            path.unlink()
 
 
 def _countries(triples: Iterable[Triple]) -> set[str]:
