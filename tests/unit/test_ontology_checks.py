@@ -88,6 +88,17 @@ def test_missing_french_preflabel_is_an_error(ontology_copy: Path) -> None:
     ]
 
 
+def test_alt_label_repeating_the_pref_label_is_an_error(ontology_copy: Path) -> None:
+    s07 = iri(VOCAB + "stage/S07")
+    rewrite(ontology_copy / "vocab-stage.ttl", add=[Triple(s07, iri(SKOS + "altLabel"), en("Fill & finish"))])
+
+    report = check_ontology(ontology_copy, None, reasoner=False)
+
+    assert [(f.subject, f.message) for f in report.by_check("vocab-labels")] == [
+        (s07.value, '"Fill & finish"@en is both skos:prefLabel and skos:altLabel')
+    ]
+
+
 def test_missing_english_definition_is_an_error(ontology_copy: Path) -> None:
     gmp = iri(VOCAB + "gmp-status/gmp-ready")
     definition = en("Facilities and quality system designed to GMP standards but not yet certified by an authority.")

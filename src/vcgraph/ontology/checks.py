@@ -252,6 +252,9 @@ def _check_vocabularies(index: TripleIndex, report: CheckReport) -> None:
 def _check_concept_texts(index: TripleIndex, concept: NamedNode, report: CheckReport) -> None:
     pref = index.literals(concept, SKOS + "prefLabel")
     definitions = index.literals(concept, SKOS + "definition")
+    # SKOS integrity condition S13: a text is either the preferred or an alternative label, not both.
+    for label in sorted(set(pref) & set(index.literals(concept, SKOS + "altLabel")), key=str):
+        report.add("vocab-labels", "ERROR", concept.value, f"{label} is both skos:prefLabel and skos:altLabel")
     for language in LANGUAGES:
         count = sum(1 for label in pref if label.language == language)
         if count != 1:
