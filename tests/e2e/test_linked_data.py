@@ -115,6 +115,13 @@ def test_a_browser_gets_a_page_with_labels_provenance_and_links(server: str) -> 
     assert "/id/wave/2026-W1/response/R%2F001/stage/S04" in page  # referenced by its statements
 
 
+def test_a_resource_page_is_in_french_when_asked(server: str) -> None:
+    response = get(f"{server}/vocab/stage/S04?lang=fr", BROWSER_ACCEPT)
+    assert response.headers["content-language"] == "fr"
+    assert "<h1>Procédés amont</h1>" in response.text
+    assert "<h2>Déclarations</h2>" in response.text
+
+
 def test_the_page_escapes_labels_from_survey_data(server: str) -> None:
     page = get(f"{server}/id/actor/formula-ltd-be", BROWSER_ACCEPT).text
     assert "<h1>=HYPERLINK(&quot;https://evil.example&quot;,&quot;click&quot;)</h1>" in page

@@ -52,7 +52,9 @@ def render_resource(
     if types:
         parts.append(f"<p>{ui['type']}: " + ", ".join(link(t, labels, linker) for t in types) + "</p>")
     formats = " ".join(f'<a href="{escape(href, quote=True)}">{escape(name)}</a>' for name, href in alternates)
-    parts.append(f"<nav>{ui['formats']}: {formats}</nav>")
+    other = "fr" if labels.language == "en" else "en"
+    switch = f'<a href="?lang={other}">{"Français" if other == "fr" else "English"}</a>'
+    parts.append(f"<nav>{switch} {ui['formats']}: {formats}</nav>")
 
     rows = [
         f"<tr><td>{link(s.predicate, labels, linker)}</td><td>{render_term(s.object, labels, linker)}</td>"
