@@ -157,6 +157,13 @@ def test_members_and_anonymous_actors_and_their_statements_are_not_exposed(serve
         assert response.json() == {"error": "not_found", "detail": f"{DEFAULT_BASE}{path} is not published here"}
 
 
+def test_no_page_shows_what_the_restricted_graph_holds_about_an_actor(server: str) -> None:
+    for accept in (*RDF_MEDIA_TYPES, BROWSER_ACCEPT):
+        text = get(f"{server}/{ACME}", accept).text
+        assert "contact@acme.example" not in text
+        assert "schema.org/email" not in text and "email" not in text.lower()
+
+
 def test_a_cluster_does_not_list_its_withheld_members(server: str) -> None:
     for accept in ("text/turtle", BROWSER_ACCEPT):
         text = get(f"{server}/id/cluster/biowin", accept).text
