@@ -19,6 +19,7 @@ import csv
 import datetime as dt
 import io
 import sys
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -112,7 +113,14 @@ def write_xlsx(path: Path, header: Sequence[str], rows: Sequence[Row], sheet: st
     fixed = dt.datetime(2026, 3, 20, 12, 0, 0)
     workbook.properties.created = fixed
     workbook.properties.modified = fixed
-    workbook.save(path)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    # openpyxl stamps zip entries with the current time: re-pack with a fixed one so regenerating changes nothing
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(2026, 3, 20, 12, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(info.filename))
 
 
 def write_mapping(name: str, document: dict[str, Any], comment: str) -> None:
@@ -162,7 +170,7 @@ def joined(values: Sequence[str], labels: Labels, lang: int, sep: str, other: st
     return sep.join(parts) + (sep if trailing else "")
 
 
-def google_rows() -> tuple[list[str], list[Row]]:
+def google_rows(answers: Sequence[Answer] = ANSWERS) -> tuple[list[str], list[Row]]:
     header = [
         "Timestamp",
         "Legal name of organisation",
@@ -187,7 +195,7 @@ def google_rows() -> tuple[list[str], list[Row]]:
         "Consent to be contacted for matchmaking",
     ]
     rows = []
-    for i, a in enumerate(ANSWERS, start=1):
+    for i, a in enumerate(answers, start=1):
         # Respondents type names and codes with stray spaces; Google keeps them as typed.
         name = f"  {a.organisation} " if i == 3 else a.organisation
         row = {
@@ -544,7 +552,7 @@ def kobo_date(when: dt.datetime) -> str:
     return f"{when:%Y-%m-%dT%H:%M:%S}.000+01:00"
 
 
-def kobo_rows() -> tuple[list[str], list[Row]]:
+def kobo_rows(answers: Sequence[Answer] = ANSWERS) -> tuple[list[str], list[Row]]:
     sector_details = [f"org/sectors/{name}" for name in [*KOBO_SECTORS.values(), "other"]]
     header = [
         "start",
@@ -581,7 +589,7 @@ def kobo_rows() -> tuple[list[str], list[Row]]:
         "_index",
     ]
     rows = []
-    for i, a in enumerate(ANSWERS, start=1):
+    for i, a in enumerate(answers, start=1):
         when = moment(a)
         chosen = [KOBO_SECTORS[s] for s in SECTORS if s in a.sectors] + (["other"] if a.sectors_other else [])
         clusters = [c.lower() for c in CLUSTER_OPTIONS if c in a.clusters] + (["other"] if a.extra_clusters else [])
@@ -751,7 +759,7 @@ def sq(question: str, index: int) -> str:
     return f"{question}[SQ{index:03d}]"
 
 
-def lime_rows() -> tuple[list[str], list[Row]]:
+def lime_rows(answers: Sequence[Answer] = ANSWERS) -> tuple[list[str], list[Row]]:
     header = [
         "id",
         "submitdate",
@@ -785,7 +793,7 @@ def lime_rows() -> tuple[list[str], list[Row]]:
         "I2",
     ]
     rows = []
-    for i, a in enumerate(ANSWERS, start=1):
+    for i, a in enumerate(answers, start=1):
         row = {
             "id": str(i),
             "submitdate": f"{moment(a):%Y-%m-%d %H:%M:%S}",

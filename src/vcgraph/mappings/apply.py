@@ -18,7 +18,7 @@ from typing import NamedTuple
 from vcgraph.mappings.dates import DateProblem, parse_date
 from vcgraph.mappings.model import FieldSpec, Mapping
 from vcgraph.mappings.reader import ExportTable
-from vcgraph.mappings.text import normalise, split_known
+from vcgraph.mappings.text import KnownOptions, normalise
 from vcgraph.survey.errors import RowError
 from vcgraph.vocabulary import Vocabularies
 
@@ -73,6 +73,7 @@ class _Resolver:
             scheme = self.vocabularies.scheme(spec.scheme)
             self.known_labels += list(scheme.notations.values())
             self.known_labels += [label for names in scheme.labels.values() for label in names.values()]
+        self.options = KnownOptions(self.known_labels)
         self.empty = {normalise(label) for label in spec.empty}
         self.ticked = {normalise(label) for label in spec.ticked}
         self.unticked = {normalise(label) for label in spec.unticked}
@@ -304,7 +305,7 @@ class _FieldPlan:
                 problems.append(RowError(row, column, raw, str(exc)))
             return
         if spec.separator is not None:
-            for piece in split_known(raw, spec.separator, self.resolver.known_labels):
+            for piece in self.resolver.options.split(raw, spec.separator):
                 if normalise(piece.text) in self.resolver.empty:
                     continue
                 resolved = self.resolver.resolve(piece.option or piece.text)
