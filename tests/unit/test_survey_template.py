@@ -319,6 +319,11 @@ def test_a_trl_outside_1_to_9_is_an_error(value: str) -> None:
     )
 
 
+def test_a_trl_may_be_written_as_its_label() -> None:
+    (relation,) = record(tech_T05="routine", trl_T05="trl 8").technologies
+    assert relation.trl == 8
+
+
 def test_a_trl_that_is_not_a_whole_number_is_an_error() -> None:
     assert only_error(tech_T05="develop", trl_T05="6.5").column == "trl_T05"
 

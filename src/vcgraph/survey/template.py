@@ -314,17 +314,22 @@ class _RowParser:
         return values
 
     # typed values --------------------------------------------------------------------------------------------
-    def integer(self, column: str, low: int, high: int) -> int | None:
+    def trl(self, column: str) -> int | None:
+        """A TRL written as a number (``6``) or as any notation or label of the trl scheme (``TRL 6``)."""
         value = self.text(column)
         if value is None:
             return None
         try:
             number = int(value)
         except ValueError:
-            self.error(column, value, f"not a whole number from {low} to {high}")
-            return None
-        if not low <= number <= high:
-            self.error(column, value, f"out of range: must be from {low} to {high}")
+            concept = self.vocabularies.match("trl", value)
+            notation = self.vocabularies.notation(concept) if concept is not None else None
+            if notation is None or not notation.isdigit():
+                self.error(column, value, "not a TRL: a whole number from 1 to 9 (or a TRL label such as 'TRL 6')")
+                return None
+            number = int(notation)
+        if not 1 <= number <= 9:
+            self.error(column, value, "out of range: must be from 1 to 9")
             return None
         return number
 
@@ -462,7 +467,7 @@ class _RowParser:
             column, trl_column = f"tech_{code}", f"trl_{code}"
             has_relation = bool(self.cells.get(column, "").strip())
             mode = self.single(column, "mode", allowed=TECHNOLOGY_MODES)
-            trl = self.integer(trl_column, 1, 9)
+            trl = self.trl(trl_column)
             technology = self.vocabularies.match("technology", code)
             if trl is not None:
                 if not has_relation:
@@ -489,7 +494,7 @@ class _RowParser:
             stage = self.single(prefix + "stage", "stage")
             technology = self.single(prefix + "technology", "technology")
             product_class = self.single(prefix + "product_class", "product-class")
-            min_trl = self.integer(prefix + "min_trl", 1, 9)
+            min_trl = self.trl(prefix + "min_trl")
             urgency = self.single(prefix + "urgency", "urgency")
             text = self.text(prefix + "text", max_length=MAX_TEXT)
             if text is not None and _EMAIL_IN_TEXT.search(text):
