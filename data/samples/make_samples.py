@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import sys
 import zipfile
 from collections.abc import Callable, Sequence
@@ -120,7 +121,10 @@ def write_xlsx(path: Path, header: Sequence[str], rows: Sequence[Row], sheet: st
         for info in source.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=(2026, 3, 20, 12, 0, 0))
             entry.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(entry, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl sets "modified" to the time of saving
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-03-20T12:00:00Z", content)
+            target.writestr(entry, content)
 
 
 def write_mapping(name: str, document: dict[str, Any], comment: str) -> None:
