@@ -8,7 +8,7 @@ import pytest
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, serialize
 
 from vcgraph.config import Settings
-from vcgraph.service.sparql import SparqlRefused, query_dataset, run_query, run_update
+from vcgraph.service.sparql import SparqlRefused, answer, query_dataset, run_query, run_update
 from vcgraph.sparql.text import UsingConflict, add_using_clauses, dataset_clauses, forbidden_operations
 from vcgraph.store.oxigraph import OxigraphStore
 
@@ -144,3 +144,30 @@ def test_update_resolves_relative_iris_against_the_given_base(store: OxigraphSto
 def test_using_graph_uri_must_be_an_iri(store: OxigraphStore) -> None:
     with pytest.raises(SparqlRefused, match="not an absolute IRI"):
         run_update(store, "INSERT { ?s a <http://e/C> } WHERE { ?s ?p ?o }", using_graph_uris=["not an iri"])
+
+
+def many_labels(store: OxigraphStore, count: int) -> None:
+    label = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    quads = [Quad(NamedNode(f"http://e/s{i}"), label, Literal("x" * 100), DefaultGraph()) for i in range(count)]
+    store.load(serialize(quads, format=RdfFormat.N_QUADS) or b"", RdfFormat.N_QUADS)
+
+
+def test_an_answer_past_the_byte_limit_is_refused_telling_how_to_page(store: OxigraphStore) -> None:
+    many_labels(store, 2000)
+    outcome = run_query(store, SETTINGS, "SELECT * { ?s ?p ?o }")
+    with pytest.raises(SparqlRefused, match="larger than 64 KiB: narrow the query or page"):
+        answer(outcome, "application/sparql-results+json", max_bytes=64 * 1024)
+
+
+def test_an_answer_within_the_limit_is_whole(store: OxigraphStore) -> None:
+    many_labels(store, 2000)
+    outcome = run_query(store, SETTINGS, "SELECT * { ?s ?p ?o }")
+    body = answer(outcome, "text/csv", max_bytes=1024 * 1024)
+    assert body.count(b"\r\n") == 2000 + 1 + 1  # header, the seeded default-graph triple, the 2000 labels
+
+
+def test_an_answer_still_being_written_at_the_deadline_is_refused(store: OxigraphStore) -> None:
+    many_labels(store, 2000)
+    outcome = run_query(store, SETTINGS, "SELECT * { ?s ?p ?o }")
+    with pytest.raises(SparqlRefused, match="took longer"):
+        answer(outcome, "application/sparql-results+json", seconds=0.0)

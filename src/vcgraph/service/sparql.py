@@ -17,7 +17,7 @@ from pyoxigraph import NamedNode
 
 from vcgraph.config import Settings
 from vcgraph.service.dataset import public_dataset, public_graphs
-from vcgraph.sparql.formats import serialize_outcome
+from vcgraph.sparql.formats import AnswerLimitExceeded, serialize_outcome
 from vcgraph.sparql.text import (
     UsingConflict,
     add_using_clauses,
@@ -27,6 +27,13 @@ from vcgraph.sparql.text import (
     line_column,
 )
 from vcgraph.store.port import Dataset, QueryOutcome, Store
+
+MAX_ANSWER_BYTES = 128 * 1024 * 1024
+"""A public answer is built in memory before it is sent (so an evaluation error is a clean 400, not a cut
+stream): this bounds the memory one query may take."""
+
+ANSWER_SECONDS = 60.0
+"""How long a public answer may take to produce (checked as it is written; see ``serialize_outcome``)."""
 
 
 class SparqlRefused(Exception):
@@ -107,10 +114,19 @@ def run_query(
         raise SparqlRefused(f"the query cannot be evaluated: {exc}") from exc
 
 
-def answer(outcome: QueryOutcome, media_type: str) -> bytes:
-    """The answer written in ``media_type`` (one of :func:`vcgraph.sparql.formats.offered_types`)."""
+def answer(
+    outcome: QueryOutcome,
+    media_type: str,
+    *,
+    max_bytes: int | None = MAX_ANSWER_BYTES,
+    seconds: float | None = ANSWER_SECONDS,
+) -> bytes:
+    """The answer written in ``media_type`` (one of :func:`vcgraph.sparql.formats.offered_types`), refused
+    with :class:`SparqlRefused` when evaluation fails or the answer passes the endpoint's limits."""
     try:
-        return serialize_outcome(outcome, media_type)
+        return serialize_outcome(outcome, media_type, max_bytes=max_bytes, seconds=seconds)
+    except AnswerLimitExceeded as exc:
+        raise SparqlRefused(f"{exc}: narrow the query or page through it with LIMIT and OFFSET") from exc
     except RuntimeError as exc:
         raise SparqlRefused(f"the query cannot be evaluated: {exc}") from exc
 
