@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,6 +112,21 @@ def test_the_text_of_a_rejected_file_lists_every_error_under_its_summary(
         f"wave {WAVE}: nothing written; 3 row(s) read from {tmp_path / 'bad.csv'}, 1 row(s) rejected",
         "1 row(s) rejected:",
         "  row 3, column nuts: value 'FRK99': not a NUTS 2021 code",
+    ]
+
+
+def test_the_report_has_a_json_ready_form(store: Store, settings: Settings, tmp_path: Path) -> None:
+    report = ingest_survey(store, settings, with_bad_row(tmp_path), WAVE)
+    as_json = json.loads(json.dumps(report.as_dict()))
+    assert (as_json["written"], as_json["rows_rejected"]) == (False, [3])
+    assert as_json["errors"] == [
+        {
+            "row": 3,
+            "column": "nuts",
+            "value": "FRK99",
+            "reason": "not a NUTS 2021 code",
+            "message": "row 3, column nuts: value 'FRK99': not a NUTS 2021 code",
+        }
     ]
 
 
@@ -282,6 +298,13 @@ def test_validating_a_bad_file_lists_every_error(settings: Settings, tmp_path: P
     report = validate_file(settings, write_csv(tmp_path / "bad.csv", rows))
     assert not report.conforms
     assert [(e.row, e.column) for e in report.errors] == [(2, "trl_T01"), (4, "contact_email")]
+
+
+def test_a_validation_report_has_a_json_ready_form(settings: Settings, tmp_path: Path) -> None:
+    rows = rows_of(VALID)
+    rows[0]["trl_T01"] = "12"
+    as_json = json.loads(json.dumps(validate_file(settings, write_csv(tmp_path / "bad.csv", rows)).as_dict()))
+    assert as_json["conforms"] is False and [e["column"] for e in as_json["errors"]] == ["trl_T01"]
 
 
 def test_validating_the_store_checks_every_wave(store: Store, settings: Settings) -> None:

@@ -167,6 +167,10 @@ def test_a_website_is_kept_as_an_http_iri() -> None:
     assert record(website="https://bioprocess.example.be/a?b=c").website == "https://bioprocess.example.be/a?b=c"
 
 
+def test_a_website_with_an_accented_host_name_is_kept_as_an_iri() -> None:
+    assert record(website="https://société.example/").website == "https://société.example/"
+
+
 def test_a_website_without_scheme_is_read_as_https() -> None:
     assert record(website="www.example.org").website == "https://www.example.org"
 
@@ -206,6 +210,10 @@ def test_a_nuts_country_code_is_refused_with_its_iso_code_suggested(value: str, 
 
 def test_a_greek_region_belongs_to_country_gr() -> None:
     assert record(country="GR", nuts="EL30").nuts == "EL30"
+
+
+def test_a_british_region_belongs_to_country_gb() -> None:
+    assert record(country="GB", nuts="UKI3").nuts == "UKI3"
 
 
 def test_a_nuts_code_is_upper_cased() -> None:

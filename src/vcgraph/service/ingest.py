@@ -57,6 +57,23 @@ class IngestReport:
         """Every row was valid and the wave was written."""
         return self.written and not self.errors
 
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form for the REST API."""
+        return {
+            "path": self.path,
+            "wave": self.wave,
+            "written": self.written,
+            "ok": self.ok,
+            "quarantine": self.quarantine,
+            "rows_read": self.rows_read,
+            "rows_ingested": self.rows_ingested,
+            "rows_rejected": self.rows_rejected,
+            "triples_written": self.triples_written,
+            "graphs": list(self.graphs),
+            "errors": [e.as_dict() for e in sorted(self.errors)],
+            "warnings": list(self.warnings),
+        }
+
     def summary(self) -> str:
         """One line: what was read, what was written where (or that nothing was)."""
         if self.written:

@@ -17,6 +17,16 @@ class RowError:
     value: str
     reason: str
 
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form, with the one-line message as ``message``."""
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "reason": self.reason,
+            "message": str(self),
+        }
+
     def __str__(self) -> str:
         where = "file" if self.row == FILE_ROW else f"row {self.row}"
         if self.column:

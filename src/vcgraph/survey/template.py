@@ -227,6 +227,14 @@ def parse_table(
     return result
 
 
+def _ascii_host(host: str) -> str:
+    """The ASCII (IDNA) form of a host name, so ``société.example`` is checked like ``xn--socit-esab.example``."""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return ""
+
+
 class _RowParser:
     """Reads one row, collecting every problem instead of stopping at the first."""
 
@@ -399,7 +407,7 @@ class _RowParser:
             reason = 'contains spaces or characters not allowed in a web address (<>"{}|\\^`)'
         elif "@" in parts.netloc:
             reason = "a web address may not carry a user name or password"
-        elif not parts.hostname or not _HOST.match(parts.hostname):
+        elif not parts.hostname or not _HOST.match(_ascii_host(parts.hostname)):
             reason = "no valid host name (e.g. https://www.example.org)"
         else:
             try:

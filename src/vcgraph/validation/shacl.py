@@ -67,6 +67,16 @@ class ValidationReport:
         self.report_turtle = "\n".join(t for t in (self.report_turtle, other.report_turtle) if t)
         self.graphs.extend(other.graphs)
 
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form for the REST API (the SHACL report graph is left to :meth:`to_turtle`)."""
+        return {
+            "conforms": self.conforms,
+            "graphs": list(self.graphs),
+            "errors": [e.as_dict() for e in sorted(self.errors)],
+            "violations": [vars(v) | {"message": v.message} for v in self.violations],
+            "warnings": list(self.warnings),
+        }
+
     def text(self) -> str:
         """One line per problem: template errors and located violations first, then the others."""
         if self.conforms and not self.errors:
