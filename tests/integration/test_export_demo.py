@@ -72,11 +72,6 @@ def test_no_members_or_anonymous_actor_of_the_demo_is_named_in_any_exported_file
 
 
 @pytest.mark.skipif(not DCAT_CHECK.exists(), reason="the shared DCAT-AP checker is not beside the checkout")
-@pytest.mark.xfail(
-    strict=True,
-    reason="the NUTS scheme in graph/nuts has no dcterms:title, which DCAT-AP's Category Scheme shape requires; "
-    "vcgraph/reference/nuts.py should add it (then remove this mark)",
-)
 def test_the_demo_export_passes_the_official_dcat_ap_3_shapes(demo_export: tuple[Path, ExportReport]) -> None:
     result = subprocess.run(
         [sys.executable, str(DCAT_CHECK), str(demo_export[0])], capture_output=True, text=True, timeout=240,
