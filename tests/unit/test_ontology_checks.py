@@ -71,7 +71,7 @@ def test_every_family_of_checks_runs() -> None:
 
     for check in ("parse", "ontology-header", "robot:multiple_labels", "robot:missing_label", "undeclared-term",
                   "vocab-labels", "vocab-orphan", "vocab-duplicate-notation", "vocab-ambiguous-label",
-                  "shape-unknown-class"):
+                  "catalog", "shape-unknown-class"):
         assert check in report.checks_run
 
 
@@ -218,6 +218,26 @@ def test_missing_version_iri_is_a_header_error(ontology_copy: Path) -> None:
     assert [f.message for f in report.by_check("ontology-header")] == [
         "needs exactly one owl:versionIRI, an IRI other than the ontology's"
     ]
+
+
+def test_catalog_entry_pointing_to_a_missing_file_is_an_error(ontology_copy: Path) -> None:
+    (ontology_copy / "vocab-mode.ttl").rename(ontology_copy / "vocab-modes.ttl")
+
+    report = check_ontology(ontology_copy, None, reasoner=False)
+
+    assert [(f.severity, f.subject) for f in report.by_check("catalog")] == [("ERROR", VOCAB + "mode")]
+
+
+def test_import_without_a_catalog_entry_is_an_error(ontology_copy: Path) -> None:
+    ontology = iri("https://w3id.org/vcgraph/ontology")
+    org = iri("http://www.w3.org/ns/org")
+    rewrite(ontology_copy / "vcgraph.ttl", add=[Triple(ontology, iri(OWL + "imports"), org)])
+
+    report = check_ontology(ontology_copy, None, reasoner=False)
+
+    [finding] = report.by_check("catalog")
+    assert (finding.severity, finding.subject) == ("ERROR", org.value)
+    assert "Protégé would fetch it" in finding.message
 
 
 def test_unknown_class_in_a_shape_is_an_error(ontology_copy: Path, tmp_path: Path) -> None:

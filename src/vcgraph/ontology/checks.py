@@ -11,6 +11,7 @@
 * ``vocab-*``: the SKOS rules the survey ingest relies on (en and fr labels and definitions, one notation unique
   in its scheme, no orphan concept, no label naming two concepts of one scheme once case, accents and whitespace
   are ignored);
+* ``catalog``: Protégé's ``catalog-v001.xml`` maps the ontology (and any import) to files of the folder;
 * ``shape-*``: every class the SHACL shapes target or require, and every ``bm:`` term they use, exists;
 * ``reasoner``: HermiT finds the ontology consistent and every class satisfiable (needs java).
 """
@@ -23,7 +24,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
+import defusedxml.ElementTree as safe_xml
+from defusedxml import DefusedXmlException
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store, Triple
 
 from vcgraph.namespaces import BM, DCTERMS, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SH, SKOS, XSD
@@ -67,6 +71,8 @@ _BUILTIN_ANNOTATIONS = (
     OWL + "deprecated",
 )
 _TRUE = Literal("true", datatype=NamedNode(XSD + "boolean"))
+CATALOG = "catalog-v001.xml"
+CATALOG_NS = "urn:oasis:names:tc:entity:xmlns:xml:catalog"
 
 
 def check_ontology(ontology_dir: Path, shapes_dir: Path | None, *, reasoner: bool = True) -> CheckReport:
@@ -92,6 +98,7 @@ def check_ontology(ontology_dir: Path, shapes_dir: Path | None, *, reasoner: boo
     _check_declarations(index, triples, report)
     _check_deprecations(index, report)
     _check_vocabularies(index, report)
+    _check_catalog(ontology_dir, index, report)
     if shapes_dir is not None:
         _check_shapes(shapes_dir, index, report)
     if reasoner:
@@ -277,6 +284,36 @@ def _names(index: TripleIndex, concept: NamedNode) -> set[str]:
     for predicate in (SKOS + "prefLabel", SKOS + "altLabel"):
         texts.update(literal.value for literal in index.literals(concept, predicate))
     return {text for text in texts if fold_label(text)}
+
+
+def _check_catalog(ontology_dir: Path, index: TripleIndex, report: CheckReport) -> None:
+    """Protégé resolves the ontology and its imports through catalog-v001.xml; every entry must lead to a file."""
+    check = "catalog"
+    report.checks_run.append(check)
+    catalog = ontology_dir / CATALOG
+    imports = sorted(str(target.value) for ontology in index.instances(OWL + "Ontology")
+                     for target in index.objects(ontology, OWL + "imports") if isinstance(target, NamedNode))
+    if not catalog.is_file():
+        severity: Severity = "ERROR" if imports else "WARN"
+        report.add(check, severity, str(catalog), "no Protégé catalog: Protégé would look the ontology IRIs up online")
+        return
+    try:
+        root = safe_xml.parse(catalog).getroot()
+    except (ParseError, DefusedXmlException) as error:
+        report.add(check, "ERROR", str(catalog), f"not a readable XML catalog: {error}")
+        return
+    entries = {element.get("name", ""): element.get("uri", "") for element in root.iter(f"{{{CATALOG_NS}}}uri")}
+    for name, local in sorted(entries.items()):
+        if "://" in local or not (ontology_dir / local).is_file():
+            report.add(check, "ERROR", name, f"catalog maps it to {local!r}, not a file of {ontology_dir.name}/")
+    for target in imports:
+        if target not in entries:
+            report.add(check, "ERROR", target, "owl:imports target without a catalog entry: Protégé would fetch it")
+    for ontology in sorted(index.instances(OWL + "Ontology"), key=str):
+        own = [ontology, *index.objects(ontology, OWL + "versionIRI")]
+        for term in own:
+            if isinstance(term, NamedNode) and term.value not in entries:
+                report.add(check, "WARN", term.value, "no catalog entry for the ontology's own IRI")
 
 
 def _check_shapes(shapes_dir: Path, index: TripleIndex, report: CheckReport) -> None:
