@@ -287,11 +287,14 @@ def export(
     store: StoreOption = None,
 ) -> None:
     """Publish the public graph for open-data portals: dumps, CSV tables, DCAT-AP catalogue, VoID."""
-    from vcgraph.export import export_dataset
+    from vcgraph.export import ExportError, export_dataset
 
     settings = settings_for(store)
     with opened_store(settings, read_only=True) as st:
-        report = export_dataset(st, settings, directory)
+        try:
+            report = export_dataset(st, settings, directory)
+        except ExportError as exc:
+            fail(str(exc))
     out.print(report.summary(), highlight=False)
 
 

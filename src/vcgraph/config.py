@@ -51,7 +51,10 @@ class Settings:
 def load_settings(store: str | None = None) -> Settings:
     """Settings from VCGRAPH_* environment variables; an explicit ``store`` (``--store``) wins."""
     base = os.environ.get("VCGRAPH_BASE_IRI", DEFAULT_BASE_IRI)
-    if not base.endswith(("/", "#")):
+    if not base.startswith(("http://", "https://")) or "#" in base:
+        # Minted IRIs must dereference over HTTP (/id/...), which a fragment or another scheme cannot.
+        raise ValueError(f"VCGRAPH_BASE_IRI must be an http(s) IRI without '#', not {base!r}")
+    if not base.endswith("/"):
         base += "/"
     mode = os.environ.get("VCGRAPH_DEFAULT_GRAPH", "union")
     if mode not in ("union", "standard"):
