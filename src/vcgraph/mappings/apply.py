@@ -175,10 +175,25 @@ def apply_mapping(table: ExportTable, mapping: Mapping, vocabularies: Vocabulari
             + ", ".join(repr(c) for c in unused[:10])
             + (" ..." if len(unused) > 10 else "")
         )
+    # Where each template column comes from is the same on every row: one dict, shared by all rows
+    sources: dict[str, str] = {}
+    for plan in plans:
+        columns = [c for c in (plan.column, *(c for _, c in plan.option_columns)) if c]
+        if columns:
+            sources[plan.spec.target] = ", ".join(columns)
+        if plan.other_column and plan.spec.other_into:
+            joined = ", ".join(
+                dict.fromkeys(
+                    [*([sources[plan.spec.other_into]] if plan.spec.other_into in sources else []), plan.other_column]
+                )
+            )
+            sources[plan.spec.other_into] = joined
+        elif plan.spec.other_into and plan.column:
+            sources.setdefault(plan.spec.other_into, plan.column)
     unmatched: dict[tuple[str, str, str], UnmatchedAnswer] = {}
     rows: list[CanonicalRow] = []
     for answer_number, (row_number, cells) in enumerate(table.rows, start=1):
-        out = CanonicalRow(row_number, {})
+        out = CanonicalRow(row_number, {}, sources)
         for plan in plans:
             plan.fill(out, answer_number, cells, problems, unmatched)
         rows.append(out)
@@ -203,6 +218,10 @@ class _FieldPlan:
     option_columns: list[tuple[str, str]] = field(default_factory=list)
     other_column: str | None = None
 
+    @property
+    def simple(self) -> bool:
+        return self.column is not None and not self.option_columns and self.other_column is None
+
     def fill(
         self,
         out: CanonicalRow,
@@ -212,9 +231,13 @@ class _FieldPlan:
         unmatched: dict[tuple[str, str, str], UnmatchedAnswer],
     ) -> None:
         spec = self.spec
+        if self.simple:
+            # one column, no tick columns, no "other" column: the common case (grids are mostly empty cells)
+            raw = cells.get(self.column or "", "")
+            if not raw or raw.isspace():
+                return
         values: list[str] = []
         others: list[str] = []
-        sources: list[str] = []
 
         def unknown(column: str, text: str) -> None:
             # Free names (clusters) are values as they stand; only coded answers are for a curator to map
@@ -246,14 +269,12 @@ class _FieldPlan:
         elif spec.value is not None:
             values.append(spec.value)
         elif self.column is not None:
-            sources.append(self.column)
             raw = cells.get(self.column, "").strip()
             if raw and normalise(raw) not in self.resolver.empty:
                 self._read_cell(raw, out.row, values, problems, unknown)
         for value, column in self.option_columns:
             raw = cells.get(column, "").strip()
             folded = normalise(raw)
-            sources.append(column)
             # Kobo label-mode exports and some LimeSurvey settings write the option's label instead of Y/1
             if folded in self.resolver.ticked or (raw and self.resolver.resolve(raw) == value):
                 values.append(value)
@@ -263,7 +284,6 @@ class _FieldPlan:
         if self.other_column is not None:
             text = cells.get(self.other_column, "").strip()
             if text and normalise(text) not in self.resolver.empty:
-                sources.append(self.other_column)
                 # The free text of "Other" may well name a known value ("ICT" typed instead of ticked)
                 resolved = self.resolver.resolve(text) if spec.is_coded else None
                 if resolved is not None:
@@ -272,9 +292,6 @@ class _FieldPlan:
                     unknown(self.other_column, text)
                 else:
                     others.append(text)
-        source = ", ".join(dict.fromkeys(sources))
-        if source:  # even for an empty answer: "required value is missing" must name the export's column
-            out.sources[spec.target] = source
         if spec.other_into == spec.target:
             values.extend(others)
             others = []
@@ -286,7 +303,6 @@ class _FieldPlan:
         if others and spec.other_into:
             previous = out.values.get(spec.other_into)
             out.values[spec.other_into] = OTHER_TEXT_JOIN.join([*([previous] if previous else []), *others])
-            out.sources[spec.other_into] = source
 
     def _read_cell(
         self,
