@@ -3,8 +3,9 @@
 Two rules hold whatever the request says:
 
 * nothing makes the server fetch anything: ``SERVICE`` and ``LOAD`` are refused before the engine sees the
-  text (pyoxigraph would open HTTP connections for both), and every dataset clause or protocol parameter
-  must name a graph already in the store;
+  text (pyoxigraph would open HTTP connections for both), and every ``FROM``/``FROM NAMED`` clause or
+  ``default-graph-uri``/``named-graph-uri`` parameter of a query must name a public graph already in the store
+  (the engine would not fetch it either, but a clear refusal beats an empty answer for a misspelt name);
 * a public query sees public graphs only: the dataset handed to the engine is always explicit, so neither
   ``FROM``/``FROM NAMED`` nor ``GRAPH ?g`` can reach a restricted or staging graph.
 """
