@@ -18,6 +18,8 @@ from vcgraph.reference.nuts import NUTS_CSV, NutsIndex, nuts_triples
 from vcgraph.vocabulary import VocabularyError
 
 ONTOLOGY_FILE = "vcgraph.ttl"
+# Translation files of the ontology (vcgraph.fr.ttl...) belong to the ontology graph, not to the vocabularies.
+ONTOLOGY_TRANSLATIONS = "vcgraph.*.ttl"
 
 
 @dataclass(frozen=True)
@@ -55,18 +57,18 @@ def parse_turtle_file(path: Path) -> list[Triple]:
     return out
 
 
-def ontology_files(directory: Path) -> tuple[Path | None, list[Path]]:
-    """``vcgraph.ttl`` (the ontology, if present) and every other Turtle file (the SKOS schemes)."""
+def ontology_files(directory: Path) -> tuple[list[Path], list[Path]]:
+    """``vcgraph.ttl`` with its translation files (the ontology) and every other Turtle file (the SKOS schemes)."""
     files = sorted(directory.glob("*.ttl"))
     if not files:
         raise VocabularyError(f"no Turtle file (*.ttl) in the ontology directory {directory}")
-    ontology = next((f for f in files if f.name == ONTOLOGY_FILE), None)
-    return ontology, [f for f in files if f.name != ONTOLOGY_FILE]
+    ontology = [f for f in files if f.name == ONTOLOGY_FILE or f.match(ONTOLOGY_TRANSLATIONS)]
+    return ontology, [f for f in files if f not in ontology]
 
 
 def load_reference_data(settings: Settings) -> ReferenceData:
-    ontology_file, scheme_files = ontology_files(settings.ontology_dir)
-    ontology = parse_turtle_file(ontology_file) if ontology_file is not None else []
+    ontology_files_, scheme_files = ontology_files(settings.ontology_dir)
+    ontology = [t for f in ontology_files_ for t in parse_turtle_file(f)]
     vocabularies = [t for f in scheme_files for t in parse_turtle_file(f)]
     index = NutsIndex.load(settings.data_dir / NUTS_CSV)
     return ReferenceData(ontology, vocabularies, nuts_triples(index), index)
