@@ -221,7 +221,16 @@ def query(
     store: StoreOption = None,
 ) -> None:
     """Answer a question with the same .rq file the REST routes run (or any SPARQL query)."""
-    from vcgraph.questions import ParameterProblem, QuestionNotFound, list_questions, run_question, run_sparql
+    from vcgraph.questions import (
+        ParameterProblem,
+        QueryRefused,
+        QuestionAnswer,
+        QuestionNotFound,
+        SparqlTable,
+        list_questions,
+        run_question,
+        run_sparql,
+    )
 
     settings = settings_for(store)
     if format not in ("table", "csv", "json"):
@@ -235,6 +244,7 @@ def query(
     if not question:
         fail("give a question name, a .rq file or a query (see --list)")
     params = _parse_params(param or [])
+    answer: QuestionAnswer | SparqlTable
     with opened_store(settings, read_only=True) as st:
         try:
             if question.endswith(".rq") or "{" in question:
@@ -242,7 +252,7 @@ def query(
                 answer = run_sparql(st, settings, text, params, limit=limit, offset=offset)
             else:
                 answer = run_question(st, settings, question, params, limit=limit, offset=offset, lang=lang)
-        except (ParameterProblem, QuestionNotFound) as exc:
+        except (ParameterProblem, QuestionNotFound, QueryRefused) as exc:
             fail(str(exc))
         except SyntaxError as exc:
             fail(f"bad SPARQL: {exc}")
@@ -348,31 +358,39 @@ def ontology_check() -> None:
 @ontology_app.command("normalise")
 def ontology_normalise(
     source: Annotated[Path, typer.Argument(help="Ontology file (Turtle or RDF/XML, e.g. saved by Protégé).")],
-    target: Annotated[Path | None, typer.Argument(help="Output Turtle file (default: overwrite SOURCE).")] = None,
+    target: Annotated[Path, typer.Argument(help="Output Turtle file; may be SOURCE itself to rewrite it.")],
 ) -> None:
-    """Write the canonical, diff-friendly Turtle of an ontology file (sorted, stable prefixes)."""
+    """Write the canonical, diff-friendly Turtle of an ontology file (sorted, stable prefixes).
+
+    Comments of a Turtle source are not kept (RDF has none), which is why TARGET is never implied.
+    """
     from vcgraph.ontology import normalise
 
     if not source.is_file():
         fail(f"{source}: no such file")
     try:
-        normalise(source, target or source)
+        normalise(source, target)
     except (SyntaxError, ValueError) as exc:
-        fail(f"{source}: {exc}")
+        fail(str(exc))
+    out.print(f"wrote {target}")
 
 
 @ontology_app.command("diff")
 def ontology_diff(
-    old: Annotated[Path, typer.Argument(help="Older ontology file.")],
-    new: Annotated[Path, typer.Argument(help="Newer ontology file.")],
+    old: Annotated[Path, typer.Argument(help="Older ontology: a file, or a folder of *.ttl.")],
+    new: Annotated[Path, typer.Argument(help="Newer ontology: a file, or a folder of *.ttl.")],
 ) -> None:
-    """List the terms added, removed and deprecated between two versions of the ontology."""
+    """List the terms added, removed, changed and deprecated between two versions of the ontology."""
     from vcgraph.ontology import diff_ontologies
 
     for path in (old, new):
-        if not path.is_file():
-            fail(f"{path}: no such file")
-    out.print(str(diff_ontologies(old, new)), highlight=False, markup=False)
+        if not path.exists():
+            fail(f"{path}: no such file or folder")
+    try:
+        difference = diff_ontologies(old, new)
+    except (SyntaxError, ValueError) as exc:
+        fail(str(exc))
+    out.print(str(difference), highlight=False, markup=False)
 
 
 if __name__ == "__main__":  # pragma: no cover
