@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -133,3 +134,68 @@ def start_oxigraph(tmp_path: Path) -> Iterator[Callable[..., OxigraphServer]]:
     finally:
         for server in started:
             _stop(server.process)
+
+
+@dataclass(frozen=True)
+class VirtuosoServer:
+    """A Virtuoso started by ``scripts/virtuoso.sh`` and the ``VCGRAPH_*`` settings it printed for vcgraph."""
+
+    settings: dict[str, str]
+    data: Path
+
+
+VIRTUOSO_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "virtuoso.sh"
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    """A Virtuoso on free loopback ports, when ``VCGRAPH_TEST_VIRTUOSO=1`` (``make test-virtuoso``).
+
+    Skipped otherwise: it needs the Debian package and takes about 15 s to start.
+    """
+    if os.environ.get("VCGRAPH_TEST_VIRTUOSO") != "1":
+        pytest.skip("Virtuoso runs only with VCGRAPH_TEST_VIRTUOSO=1 (make test-virtuoso)")
+    if shutil.which("virtuoso-t") is None:
+        pytest.fail("VCGRAPH_TEST_VIRTUOSO=1 but virtuoso-t is missing: scripts/virtuoso.sh install")
+    data = tmp_path_factory.mktemp("virtuoso")
+    env = {
+        **os.environ,
+        "VIRTUOSO_DATA": str(data),
+        "VIRTUOSO_HTTP_PORT": str(free_port()),
+        "VIRTUOSO_SQL_PORT": str(free_port()),
+        "VIRTUOSO_BUFFERS": "20000",
+    }
+    log = data / "script.log"
+    # stderr to a file, not a pipe: the script's children keep an inherited stderr open after it returns,
+    # and a pipe would make run() wait for them.
+    with log.open("w") as log_file:
+        started = subprocess.run(
+            [str(VIRTUOSO_SCRIPT), "start"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=log_file,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    try:
+        if started.returncode != 0:
+            pytest.fail(f"virtuoso did not start: {log.read_text()}")
+        settings = dict(
+            line.removeprefix("export ").split("=", 1)
+            for line in started.stdout.splitlines()
+            if line.startswith("export ")
+        )
+        yield VirtuosoServer(settings, data)
+    finally:
+        with log.open("a") as log_file:
+            subprocess.run(
+                [str(VIRTUOSO_SCRIPT), "stop"],
+                env=env,
+                stdout=log_file,
+                stderr=log_file,
+                stdin=subprocess.DEVNULL,
+                timeout=60,
+                check=False,
+            )

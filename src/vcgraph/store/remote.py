@@ -48,7 +48,7 @@ from pyoxigraph import Store as _OxStore
 
 from vcgraph.sparql.text import decode_escapes, tokens
 from vcgraph.store.oxigraph import STAGING
-from vcgraph.store.port import Dataset, GraphName, QueryOutcome, StoreError
+from vcgraph.store.port import Dataset, GraphName, QueryOutcome, StoreError, Term
 
 # Stands for "no graph at all" in a protocol dataset: the SPARQL protocol cannot say "an empty default graph"
 # other than by naming a graph that holds nothing. Never written to.
@@ -181,14 +181,22 @@ class RemoteStore:
 
     def query(self, query: str, *, dataset: Dataset | None = None, base_iri: str | None = None) -> QueryOutcome:
         text = _with_base(query, base_iri)
-        params = [("query", text), *self._dataset_params(dataset)]
+        if dataset is None and self._default_iri is not None and not _names_its_dataset(text):
+            # Such a store's own dataset is every graph it holds (Virtuoso: system graphs and other tenants'
+            # too); the port's is its default graph plus our named graphs, so spell that out.
+            dataset = Dataset(default_graphs=[DefaultGraph()])
+        return self._evaluate(text, self._dataset_params(dataset))
+
+    def _evaluate(self, text: str, dataset_params: list[tuple[str, str]]) -> QueryOutcome:
         accept = _FORMS.get(_query_form(text) or "", _ANY_ACCEPT)
-        response = self._post(self.settings.query_url, "query", data=params, headers={"Accept": accept})
+        response = self._post(
+            self.settings.query_url, "query", data=[("query", text), *dataset_params], headers={"Accept": accept}
+        )
         return _parse_answer(response)
 
     def _ask_raw(self, query: str) -> bool:
         """An ASK against the store's own dataset (no protocol dataset), for internal checks."""
-        outcome = self.query(query)
+        outcome = self._evaluate(query, [])
         if not isinstance(outcome, QueryBoolean):
             raise StoreError(f"the store answered an ASK query with {type(outcome).__name__}")
         return bool(outcome)
@@ -240,7 +248,7 @@ class RemoteStore:
         prefixes = self.settings.graph_prefixes
         return prefixes is None or graph.startswith(prefixes)
 
-    def _graph_names(self) -> list[object]:
+    def _graph_names(self) -> list[Term | None]:
         if not self._distinct_graph_listing:
             # GRAPH ?g {} enumerates the named graphs from the store's graph list instead of scanning every
             # quad (SELECT DISTINCT ?g costs seconds at a million triples on Oxigraph); the FILTER drops
@@ -250,12 +258,14 @@ class RemoteStore:
             if all(row is not None for row in rows):
                 return rows
             # Virtuoso answers the empty pattern with one unbound row; it indexes quads by graph, so
-            # DISTINCT is cheap there.
+            # DISTINCT is cheap there. It answers a bare DISTINCT from its list of created graphs, empty
+            # ones included: the FILTER makes it look at the quads.
             self._distinct_graph_listing = True
-        return [solution["g"] for solution in self._solutions("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")]
+        listing = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER EXISTS { GRAPH ?g { ?s2 ?p2 ?o2 } } }"
+        return [solution["g"] for solution in self._solutions(listing)]
 
     def _solutions(self, query: str) -> QuerySolutions:
-        outcome = self.query(query)
+        outcome = self._evaluate(query, [])
         if not isinstance(outcome, QuerySolutions):
             raise StoreError(f"the store answered a SELECT query with {type(outcome).__name__}")
         return outcome
@@ -382,10 +392,8 @@ class RemoteStore:
         and another one's replace may be staging right now.
         """
         self._require_writable()
-        outcome = self.query("SELECT ?g WHERE { GRAPH ?g { } }")
-        if isinstance(outcome, QuerySolutions):
-            staging = [s["g"] for s in outcome if isinstance(s["g"], NamedNode) and s["g"].value.startswith(STAGING)]
-            self._drop_graphs(staging)
+        staging = [g for g in self._graph_names() if isinstance(g, NamedNode) and g.value.startswith(STAGING)]
+        self._drop_graphs(staging)
 
     def _stored_graph(self, graph: GraphName) -> NamedNode | None:
         """The named graph that holds ``graph`` on the store; None for the store's own default graph."""
@@ -432,8 +440,10 @@ class RemoteStore:
         default_iris = self._resolve_default_graphs(default)
         if not default_iris:
             default_iris = [EMPTY_GRAPH.value]
+        # An empty named-graph list must be said too: Virtuoso reads a missing one as "every graph".
+        named_iris = [g.value for g in named] or [EMPTY_GRAPH.value]
         params = [("default-graph-uri", iri) for iri in default_iris]
-        params += [("named-graph-uri", g.value) for g in named]
+        params += [("named-graph-uri", iri) for iri in named_iris]
         return params
 
     def _resolve_default_graphs(self, graphs: Sequence[GraphName]) -> list[str]:
@@ -554,6 +564,11 @@ def _check_status(response: httpx.Response, url: str, what: str) -> None:
 
 # Virtuoso reports its MaxQueryExecutionTime as an SQL error: state S1T00, code SR171 "Transaction timed out".
 _TIMEOUT_STATES = re.compile(r"\bS1T00\b|\bSR171\b")
+
+
+def _names_its_dataset(text: str) -> bool:
+    """Whether the query says its own dataset with FROM / FROM NAMED."""
+    return any(token.keyword == "FROM" for token in tokens(decode_escapes(text)))
 
 
 def _query_form(text: str) -> str | None:
