@@ -222,3 +222,50 @@ def test_graph_store_put_of_an_empty_document_creates_an_empty_graph(server: Liv
     )
     assert got.status_code == 200
     assert got.content.strip() == b""
+
+
+@pytest.mark.parametrize(
+    ("media_type", "fmt"),
+    [
+        ("text/turtle", RdfFormat.TURTLE),
+        ("application/n-triples", RdfFormat.N_TRIPLES),
+        ("application/rdf+xml", RdfFormat.RDF_XML),
+        ("application/ld+json", RdfFormat.JSON_LD),
+    ],
+)
+def test_graph_store_reads_come_in_the_requested_rdf_format(
+    server: LiveServer, media_type: str, fmt: RdfFormat
+) -> None:
+    response = server.client.get(
+        server.url("/sparql/store"), params={"graph": server.wave_graph.value}, headers={"Accept": media_type}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == media_type
+    assert server.actor in {quad.subject for quad in parse(response.content, format=fmt)}
+
+
+def test_graph_store_read_in_an_unknown_format_is_406(server: LiveServer) -> None:
+    response = server.client.get(
+        server.url("/sparql/store"), params={"graph": server.wave_graph.value}, headers={"Accept": "text/csv"}
+    )
+    assert response.status_code == 406
+
+
+def test_graph_store_multipart_post_merges_every_part(server: LiveServer) -> None:
+    boundary = "vcgraph-boundary"
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=a; filename=a.ttl\r\nContent-Type: text/turtle\r\n\r\n"
+        + TURTLE.decode()
+        + f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=b; filename=b.nt\r\n"
+        + "Content-Type: application/n-triples\r\n\r\n"
+        + '<http://example.org/carol> <http://example.org/name> "Carol" .\r\n'
+        + f"--{boundary}--\r\n"
+    ).encode()
+    response = server.client.post(
+        server.url("/sparql/store"),
+        params={"graph": GRAPH},
+        content=body,
+        headers={**server.admin, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert response.status_code == 201
+    assert ask(server, f'GRAPH <{GRAPH}> {{ ?b ?p "Bob" . ?c ?q "Carol" }}')
