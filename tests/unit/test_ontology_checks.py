@@ -70,8 +70,8 @@ def test_every_family_of_checks_runs() -> None:
     report = check_ontology(ONTOLOGY, SHAPES, reasoner=False)
 
     for check in ("parse", "ontology-header", "robot:multiple_labels", "robot:missing_label", "undeclared-term",
-                  "vocab-labels", "vocab-orphan", "vocab-duplicate-notation", "vocab-ambiguous-label",
-                  "catalog", "shape-unknown-class"):
+                  "ontology-translations", "vocab-labels", "vocab-orphan", "vocab-duplicate-notation",
+                  "vocab-ambiguous-label", "catalog", "shape-unknown-class"):
         assert check in report.checks_run
 
 
@@ -179,12 +179,109 @@ def test_english_and_french_labels_are_not_multiple_labels_but_two_english_ones_
 
 def test_class_without_any_label_is_a_robot_missing_label_error(ontology_copy: Path) -> None:
     site = iri(BM + "Site")
-    rewrite(ontology_copy / "vcgraph.ttl",
-            remove=[Triple(site, iri(RDFS + "label"), en("site")), Triple(site, iri(RDFS + "label"), fr("site"))])
+    rewrite(ontology_copy / "vcgraph.ttl", remove=[Triple(site, iri(RDFS + "label"), en("site"))])
+    rewrite(ontology_copy / "vcgraph.fr.ttl", remove=[Triple(site, iri(RDFS + "label"), fr("site"))])
 
     report = check_ontology(ontology_copy, None, reasoner=False)
 
     assert subjects_of(report, "robot:missing_label") == {site.value}
+
+
+def test_term_without_french_label_in_the_translation_file_is_an_error(ontology_copy: Path) -> None:
+    site = iri(BM + "Site")
+    rewrite(ontology_copy / "vcgraph.fr.ttl", remove=[Triple(site, iri(RDFS + "label"), fr("site"))])
+
+    report = check_ontology(ontology_copy, None, reasoner=False)
+
+    assert not report.passed
+    assert [(f.severity, f.subject, f.message) for f in report.by_check("ontology-translations")] == [
+        ("ERROR", site.value,
+         "has 0 rdfs:label in 'fr' in the translation files, needs exactly one (vcgraph.fr.ttl)")
+    ]
+
+
+def test_term_without_french_definition_in_the_translation_file_is_an_error(ontology_copy: Path) -> None:
+    site = iri(BM + "Site")
+    definition = fr("Lieu où un acteur exerce des activités liées à la bioproduction, rattaché à une région NUTS.")
+    rewrite(ontology_copy / "vcgraph.fr.ttl", remove=[Triple(site, iri(SKOS + "definition"), definition)])
+
+    report = check_ontology(ontology_copy, None, reasoner=False)
+
+    assert [f.message for f in report.by_check("ontology-translations")] == [
+        "has 0 skos:definition in 'fr' in the translation files, needs exactly one (vcgraph.fr.ttl)"
+    ]
+
+
+def test_missing_translation_file_leaves_every_term_without_french(ontology_copy: Path) -> None:
+    (ontology_copy / "vcgraph.fr.ttl").unlink()
+
+    report = check_ontology(ontology_copy, None, reasoner=False)
+
+    assert iri(BM + "Actor").value in subjects_of(report, "ontology-translations")
+    assert not report.passed
+
+
+def test_french_label_back_in_the_main_file_is_an_error(ontology_copy: Path) -> None:
+    actor = iri(BM + "Actor")
+    rewrite(ontology_copy / "vcgraph.fr.ttl", remove=[Triple(actor, iri(RDFS + "label"), fr("acteur"))])
+    rewrite(ontology_copy / "vcgraph.ttl", add=[Triple(actor, iri(RDFS + "label"), fr("acteur"))])
+
+    report = check_ontology(ontology_copy, None, reasoner=False)
+
+    assert [(f.subject, f.message) for f in report.by_check("ontology-translations")] == [
+        (actor.value, "has 2 rdfs:label in vcgraph.ttl (1 in 'en'), needs exactly one, in 'en'"),
+        (actor.value, "has 0 rdfs:label in 'fr' in the translation files, needs exactly one (vcgraph.fr.ttl)"),
+    ]
+
+
+def test_term_without_english_definition_in_the_main_file_is_an_error(ontology_copy: Path) -> None:
+    site = iri(BM + "Site")
+    main = ontology_copy / "vcgraph.ttl"
+    [definition] = [quad.object for quad in parse(path=str(main), format=RdfFormat.TURTLE)
+                    if quad.subject == site and quad.predicate == iri(SKOS + "definition")]
+    assert isinstance(definition, Literal)
+    rewrite(main, remove=[Triple(site, iri(SKOS + "definition"), definition)])
+
+    report = check_ontology(ontology_copy, None, reasoner=False)
+
+    assert [(f.subject, f.message) for f in report.by_check("ontology-translations")] == [
+        (site.value, "has 0 skos:definition in vcgraph.ttl (0 in 'en'), needs exactly one, in 'en'")
+    ]
+
+
+def test_translation_file_annotating_a_term_not_declared_in_the_main_file_is_an_error(ontology_copy: Path) -> None:
+    # A concept of a vocabulary file: declared in the folder, but not a term of vcgraph.ttl.
+    s04 = iri(VOCAB + "stage/S04")
+    rewrite(ontology_copy / "vcgraph.fr.ttl", add=[Triple(s04, iri(RDFS + "label"), fr("procédés amont"))])
+
+    report = check_ontology(ontology_copy, None, reasoner=False)
+
+    assert [(f.subject, f.message) for f in report.by_check("ontology-translations")] == [
+        (s04.value, "rdfs:label in vcgraph.fr.ttl: a translation file annotates only terms declared in vcgraph.ttl")
+    ]
+
+
+def test_translation_file_text_in_another_language_is_an_error(ontology_copy: Path) -> None:
+    actor = iri(BM + "Actor")
+    rewrite(ontology_copy / "vcgraph.fr.ttl", add=[Triple(actor, iri(SKOS + "altLabel"), en("stakeholder"))])
+
+    report = check_ontology(ontology_copy, None, reasoner=False)
+
+    assert [(f.subject, f.message) for f in report.by_check("ontology-translations")] == [
+        (actor.value, 'skos:altLabel in vcgraph.fr.ttl: "stakeholder"@en is not a \'fr\' text')
+    ]
+
+
+def test_axiom_in_a_translation_file_is_an_error(ontology_copy: Path) -> None:
+    site = iri(BM + "Site")
+    rewrite(ontology_copy / "vcgraph.fr.ttl", add=[Triple(site, iri(RDFS + "subClassOf"), iri(BM + "Actor"))])
+
+    report = check_ontology(ontology_copy, None, reasoner=False)
+
+    assert [(f.subject, f.message) for f in report.by_check("ontology-translations")] == [
+        (site.value, "rdfs:subClassOf in vcgraph.fr.ttl: a translation file holds only labels and texts, "
+                     "axioms go in vcgraph.ttl")
+    ]
 
 
 def test_bm_term_used_without_declaration_is_an_error(ontology_copy: Path) -> None:

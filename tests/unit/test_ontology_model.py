@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode, RdfFormat, Store, parse
+from pyoxigraph import Literal, NamedNode, QuerySolutions, RdfFormat, Store, parse
 
 from vcgraph.namespaces import BM, OWL, RDF, RDFS, SKOS, VOCAB
 
@@ -112,7 +112,8 @@ def test_each_scheme_of_the_model_exists_with_its_notations(store: Store) -> Non
 
 def test_concept_iris_are_scheme_slash_notation_except_urgency(store: Store) -> None:
     rows = store.query(f"PREFIX skos: <{SKOS}> SELECT ?c ?s ?n WHERE {{ ?c skos:inScheme ?s ; skos:notation ?n }}")
-    for concept, scheme, notation in rows:  # type: ignore[misc]
+    assert isinstance(rows, QuerySolutions)
+    for concept, scheme, notation in rows:
         if scheme.value != VOCAB + "urgency":
             assert concept.value == f"{scheme.value}/{notation.value}"
     assert values(store, f"SELECT ?c WHERE {{ ?c skos:inScheme <{VOCAB}urgency> }}") == [

@@ -8,6 +8,10 @@
   bilingual ontology;
 * ``undeclared-term``: every ``bm:`` IRI used anywhere is declared, so Protégé and OWL 2 DL tools agree on it;
 * ``deprecated-without-replacement``: a deprecated term says what replaces it;
+* ``ontology-translations``: every ``bm:`` class and property of ``vcgraph.ttl`` has there exactly one English
+  ``rdfs:label`` and ``skos:definition`` (and no other language: the single-label rule of ROBOT's report, which
+  ignores languages, ontodev/robot#356), and its French label and definition in a translation file
+  ``vcgraph.<lang>.ttl``, which annotates only terms ``vcgraph.ttl`` declares, in its own language;
 * ``vocab-*``: the SKOS rules the survey ingest relies on (en and fr labels and definitions, one notation unique
   in its scheme, no orphan concept, no label naming two concepts of one scheme once case, accents and whitespace
   are ignored);
@@ -72,6 +76,14 @@ _BUILTIN_ANNOTATIONS = (
 )
 _TRUE = Literal("true", datatype=NamedNode(XSD + "boolean"))
 CATALOG = "catalog-v001.xml"
+# The main ontology file and its translation files (OBO style: vcgraph.fr.ttl holds the French texts), named as
+# vcgraph.reference.loader loads them into the ontology graph.
+MAIN_FILE = "vcgraph.ttl"
+MAIN_LANGUAGE = "en"
+TRANSLATION_GLOB = "vcgraph.*.ttl"
+# What a translation file may say: texts about a term, never an axiom (those belong in vcgraph.ttl).
+TRANSLATED_PROPERTIES = (RDFS + "label", SKOS + "definition", RDFS + "comment", SKOS + "altLabel",
+                         SKOS + "scopeNote", SKOS + "example")
 CATALOG_NS = "urn:oasis:names:tc:entity:xmlns:xml:catalog"
 
 
@@ -97,6 +109,7 @@ def check_ontology(ontology_dir: Path, shapes_dir: Path | None, *, reasoner: boo
     _run_robot_queries(triples, report)
     _check_declarations(index, triples, report)
     _check_deprecations(index, report)
+    _check_translations(ontology_dir, report)
     _check_vocabularies(index, report)
     _check_catalog(ontology_dir, index, report)
     if shapes_dir is not None:
@@ -212,6 +225,54 @@ def _check_deprecations(index: TripleIndex, report: CheckReport) -> None:
 def _deprecated(index: TripleIndex) -> set[NamedNode]:
     return {subject for kind in (*_ENTITY_TYPES, SKOS + "Concept") for subject in index.instances(kind)
             if isinstance(subject, NamedNode) and index.has(subject, OWL + "deprecated", _TRUE)}
+
+
+def _check_translations(ontology_dir: Path, report: CheckReport) -> None:
+    """The English texts live in vcgraph.ttl, one each; every other language in its own translation file."""
+    check = "ontology-translations"
+    report.checks_run.append(check)
+    main_file = ontology_dir / MAIN_FILE
+    if not main_file.is_file():
+        report.add(check, "ERROR", str(main_file), "the main ontology file is missing")
+        return
+    # The folder parsed already (check_ontology stops on a parse error), so these reads succeed.
+    main = TripleIndex(read_triples(main_file))
+    terms = sorted(_declared_bm_terms(main))
+    translations = {file: _translation_language(file) for file in sorted(ontology_dir.glob(TRANSLATION_GLOB))}
+    translated = TripleIndex(triple for file in translations for triple in read_triples(file))
+    for iri in terms:
+        term = NamedNode(iri)
+        for predicate in (RDFS + "label", SKOS + "definition"):
+            texts = main.literals(term, predicate)
+            english = [text for text in texts if text.language == MAIN_LANGUAGE]
+            if len(english) != 1 or len(texts) != 1:
+                report.add(check, "ERROR", iri, f"has {len(texts)} {_short(predicate)} in {MAIN_FILE} "
+                           f"({len(english)} in '{MAIN_LANGUAGE}'), needs exactly one, in '{MAIN_LANGUAGE}'")
+            for language in LANGUAGES:
+                if language == MAIN_LANGUAGE:
+                    continue
+                count = sum(1 for text in translated.literals(term, predicate) if text.language == language)
+                if count != 1:
+                    report.add(check, "ERROR", iri, f"has {count} {_short(predicate)} in '{language}' in the "
+                               f"translation files, needs exactly one (vcgraph.{language}.ttl)")
+    declared = set(terms)
+    for file, language in translations.items():
+        for triple in read_triples(file):
+            subject, predicate, obj = triple.subject, triple.predicate.value, triple.object
+            where = f"{_short(predicate)} in {file.name}"
+            if not isinstance(subject, NamedNode) or subject.value not in declared:
+                report.add(check, "ERROR", str(subject.value if isinstance(subject, NamedNode) else subject),
+                           f"{where}: a translation file annotates only terms declared in {MAIN_FILE}")
+            elif predicate not in TRANSLATED_PROPERTIES:
+                report.add(check, "ERROR", subject.value,
+                           f"{where}: a translation file holds only labels and texts, axioms go in {MAIN_FILE}")
+            elif not isinstance(obj, Literal) or obj.language != language:
+                report.add(check, "ERROR", subject.value, f"{where}: {obj} is not a '{language}' text")
+
+
+def _translation_language(file: Path) -> str:
+    """``vcgraph.fr.ttl`` -> ``fr``: the language tag a translation file's name announces."""
+    return file.name.removeprefix("vcgraph.").removesuffix(".ttl")
 
 
 def _check_vocabularies(index: TripleIndex, report: CheckReport) -> None:
