@@ -225,3 +225,18 @@ def test_a_shape_pyshacl_cannot_load_is_refused_as_a_shapes_error(tmp_path: Path
             [],
             tmp_path,
         )
+
+
+def test_a_bad_value_is_reported_at_every_cell_that_uses_it() -> None:
+    rows = records({}, {"response_id": "R-002", "organisation_id": "BE2"})
+    unknown = NamedNode("https://w3id.org/vcgraph/vocab/stage/S99")
+    public = map_records(rows, WAVE, MINTER).public
+    broken = [
+        Triple(t.subject, t.predicate, unknown)
+        if t.predicate == NamedNode(BM + "stage") and "/stage/S04" in t.subject.value
+        else t
+        for t in public
+    ]
+    report = check(broken, rows)
+    assert sorted({(e.row, e.column) for e in report.errors}) == [(2, "stage_S04"), (3, "stage_S04")]
+    assert all(e.value == unknown.value for e in report.errors)

@@ -175,7 +175,11 @@ def validate_graph(
     if not isinstance(results, rdflib.Graph):  # pyshacl's verdict on the shapes themselves, e.g. a bad constraint
         raise ShapesError(f"the shapes in {shapes_dir} cannot be used: {results}")
     violations = _violations(results)
-    errors = [_locate(v, locator) for v in violations if v.severity == "Violation"]
+    users: dict[str, list[tuple[str, str]]] = {}  # a value -> the (subject, property) pairs that use it
+    for t in data:
+        if isinstance(t.object, NamedNode) and isinstance(t.subject, NamedNode):
+            users.setdefault(t.object.value, []).append((t.subject.value, t.predicate.value))
+    errors = [e for v in violations if v.severity == "Violation" for e in _locate(v, locator, users)]
     return ValidationReport(
         conforms=bool(conforms),
         errors=errors,
@@ -201,6 +205,8 @@ def _violations(results: rdflib.Graph) -> list[Violation]:
             )
             focus = results.value(result, SHNS.focusNode)
             path = results.value(result, SHNS.resultPath)
+            if isinstance(path, rdflib.BNode):  # a sequence path (bm:stage skos:inScheme): its data property
+                path = results.value(path, RDFNS.first)
             value = results.value(result, SHNS.value)
             severity = results.value(result, SHNS.resultSeverity)
             shape = results.value(result, SHNS.sourceShape)
@@ -217,12 +223,20 @@ def _violations(results: rdflib.Graph) -> list[Violation]:
     return sorted(out, key=lambda v: (v.focus, v.path or "", v.message))
 
 
-def _locate(violation: Violation, locator: RowLocator | None) -> RowError:
-    place = locator.locate(violation.focus, violation.path) if locator is not None else None
-    value = violation.value or ""
+def _locate(
+    violation: Violation, locator: RowLocator | None, users: dict[str, list[tuple[str, str]]]
+) -> list[RowError]:
+    """The cells a violation is about: its focus node's, or, for a bad value (a concept, a region), every cell
+    that uses the value; the whole file when no cell explains it."""
     reason = f"SHACL: {violation.message}"
-    if place is None:
-        where = f"<{violation.focus}>" + (f" <{violation.path}>" if violation.path else "")
-        return RowError(FILE_ROW, "", value, f"{reason} (at {where})")
-    row, column = place
-    return RowError(row, column, value, reason)
+    if locator is not None:
+        place = locator.locate(violation.focus, violation.path)
+        if place is not None:
+            return [RowError(place[0], place[1], violation.value or "", reason)]
+        places = sorted(
+            {p for subject, predicate in users.get(violation.focus, []) if (p := locator.locate(subject, predicate))}
+        )
+        if places:
+            return [RowError(row, column, violation.focus, reason) for row, column in places]
+    where = f"<{violation.focus}>" + (f" <{violation.path}>" if violation.path else "")
+    return [RowError(FILE_ROW, "", violation.value or "", f"{reason} (at {where})")]
