@@ -28,7 +28,7 @@ from vcgraph.http.sparql_protocol import (
 )
 from vcgraph.namespaces import PREFIXES
 from vcgraph.service.dataset import public_graphs
-from vcgraph.service.sparql import SparqlRefused, answer, run_query, run_update
+from vcgraph.service.sparql import SparqlForbidden, SparqlRefused, answer, run_query, run_update
 from vcgraph.sparql.formats import GRAPH_FORMATS, content_type, offered_types
 from vcgraph.store.port import Store
 
@@ -38,7 +38,8 @@ _HTML = "text/html"
 _PROTOCOL_DOC = """
 SPARQL 1.1 Protocol. Send the query as `?query=` (GET), as the `query` field of an
 `application/x-www-form-urlencoded` POST, or as the body of an `application/sparql-query` POST;
-`default-graph-uri` / `named-graph-uri` (repeatable) choose the dataset among the public graphs.
+`default-graph-uri` / `named-graph-uri` (repeatable) choose the dataset (a graph the store does not hold is
+empty, never fetched; a restricted or staging graph is refused with 403).
 SELECT/ASK answers: SPARQL JSON, XML, CSV, TSV; CONSTRUCT/DESCRIBE: Turtle, N-Triples, RDF/XML, JSON-LD,
 chosen by `Accept`. Without a query: the service description (RDF) or, for a browser, the YASGUI editor.
 SERVICE and LOAD are refused; restricted graphs are never visible.
@@ -51,8 +52,8 @@ def _parameter(name: str, description: str, *, repeatable: bool = False) -> dict
 
 
 _DATASET_PARAMETERS = [
-    _parameter("default-graph-uri", "a public graph to use as (part of) the default graph", repeatable=True),
-    _parameter("named-graph-uri", "a public graph GRAPH may reach", repeatable=True),
+    _parameter("default-graph-uri", "a graph to use as (part of) the default graph", repeatable=True),
+    _parameter("named-graph-uri", "a graph GRAPH may reach", repeatable=True),
 ]
 _QUERY_GET_OPENAPI = {"parameters": [_parameter("query", "the SPARQL 1.1 query"), *_DATASET_PARAMETERS]}
 _FORM_SCHEMA = {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}
@@ -115,6 +116,8 @@ def _execute(store: Store, settings: Settings, request: QueryRequest, accept: st
     except SyntaxError as exc:
         # pyoxigraph's message carries the position: "error at 1:25: expected ..."
         raise _plain(400, f"malformed query: {_parser_message(exc)}") from None
+    except SparqlForbidden as exc:  # a restricted/staging graph named explicitly: understood, but not allowed
+        raise _plain(403, exc.message) from None
     except SparqlRefused as exc:
         raise _plain(400, exc.message) from None
     return Response(body, media_type=content_type(media_type), headers={"Vary": "Accept"})

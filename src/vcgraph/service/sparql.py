@@ -3,11 +3,16 @@
 Two rules hold whatever the request says:
 
 * nothing makes the server fetch anything: ``SERVICE`` and ``LOAD`` are refused before the engine sees the
-  text (pyoxigraph would open HTTP connections for both), and every ``FROM``/``FROM NAMED`` clause or
-  ``default-graph-uri``/``named-graph-uri`` parameter of a query must name a public graph already in the store
-  (the engine would not fetch it either, but a clear refusal beats an empty answer for a misspelt name);
+  text (pyoxigraph would open HTTP connections for both). ``FROM``/``FROM NAMED`` clauses and
+  ``default-graph-uri``/``named-graph-uri`` parameters are read from the store and never fetched: a graph the
+  store does not hold is served as an empty graph (the SPARQL 1.1 Protocol leaves the choice to the service;
+  this is what the W3C protocol tests expect);
 * a public query sees public graphs only: the dataset handed to the engine is always explicit, so neither
-  ``FROM``/``FROM NAMED`` nor ``GRAPH ?g`` can reach a restricted or staging graph.
+  ``FROM``/``FROM NAMED`` nor ``GRAPH ?g`` can reach a restricted or staging graph, and naming one explicitly
+  is refused with :class:`SparqlForbidden` (HTTP 403), whether or not the store holds it.
+
+Queries and updates go through :func:`vcgraph.sparql.text.sparql11_group_concat` before execution, a
+conformance shim for pyoxigraph 0.5.13 (GROUP_CONCAT returns a simple literal, as SPARQL 1.1 says).
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pyoxigraph import NamedNode
+from pyoxigraph import Store as MemoryStore
 
 from vcgraph.config import Settings
-from vcgraph.service.dataset import public_dataset, public_graphs
+from vcgraph.namespaces import Minter
+from vcgraph.service.dataset import public_dataset
 from vcgraph.sparql.formats import AnswerLimitExceeded, serialize_outcome
 from vcgraph.sparql.text import (
     UsingConflict,
@@ -26,6 +33,7 @@ from vcgraph.sparql.text import (
     forbidden_operations,
     has_dataset_keyword,
     line_column,
+    sparql11_group_concat,
 )
 from vcgraph.store.port import Dataset, QueryOutcome, Store
 
@@ -38,11 +46,18 @@ ANSWER_SECONDS = 60.0
 
 
 class SparqlRefused(Exception):
-    """The user's query or update cannot be run (refused operation, unknown graph, evaluation error): HTTP 400."""
+    """The user's query or update cannot be run (refused operation, malformed graph name, evaluation error):
+    HTTP 400."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class SparqlForbidden(SparqlRefused):
+    """The query names a restricted or staging graph: HTTP 403. The request is well formed, but that graph is
+    never readable here; the answer is the same whether or not the store holds the graph, so it tells nothing
+    about which restricted graphs exist."""
 
 
 def _graph_iri(value: str, parameter: str) -> NamedNode:
@@ -52,12 +67,20 @@ def _graph_iri(value: str, parameter: str) -> NamedNode:
         raise SparqlRefused(f"{parameter} {value!r} is not an absolute IRI") from None
 
 
-def _refuse_fetching(text: str, allowed_graphs: frozenset[str] | None) -> None:
-    forbidden = forbidden_operations(text, allowed_graphs=allowed_graphs)
+def _refuse_fetching(text: str) -> None:
+    forbidden = forbidden_operations(text)
     if forbidden:
         first = forbidden[0]
         line, column = line_column(text, first.offset)
         raise SparqlRefused(f"refused at {line}:{column}: {first.reason}")
+
+
+def _public_graph_iri(value: str, where: str, minter: Minter) -> NamedNode:
+    """``value`` as a graph a public query may name (held by the store or not), or why it may not."""
+    graph = _graph_iri(value, where)
+    if not minter.is_public_graph(graph.value):
+        raise SparqlForbidden(f"{where} <{value}> is a restricted or staging graph, never readable here")
+    return graph
 
 
 def query_dataset(
@@ -67,33 +90,48 @@ def query_dataset(
     default_graph_uris: Sequence[str] = (),
     named_graph_uris: Sequence[str] = (),
 ) -> Dataset:
-    """The dataset a public query runs against, checked against the store's public graphs.
+    """The dataset a public query runs against.
 
     The protocol's ``default-graph-uri``/``named-graph-uri`` win over the query's ``FROM``/``FROM NAMED``
-    (SPARQL 1.1 Protocol 2.1.4), which win over the deployment's public dataset.
+    (SPARQL 1.1 Protocol 2.1.4), which win over the deployment's public dataset. Graphs the store does not hold
+    are empty graphs. Every graph named either way is checked, even the clauses the parameters override:
+    naming a restricted graph is refused whatever wins.
     """
-    public = public_graphs(store, settings)
-    public_names = frozenset(graph.value for graph in public)
-    _refuse_fetching(query, public_names)
-    if default_graph_uris or named_graph_uris:
-        for parameter, values in (("default-graph-uri", default_graph_uris), ("named-graph-uri", named_graph_uris)):
-            for value in values:
-                if value not in public_names:
-                    raise SparqlRefused(
-                        f"{parameter} <{value}> names no public graph of this store; the server never fetches graphs"
-                    )
+    _refuse_fetching(query)
+    minter = Minter(settings.base_iri)
+    clause_graphs: list[tuple[bool, NamedNode]] = []
+    for clause in dataset_clauses(query):
+        line, column = line_column(query, clause.offset)
+        where = f"{clause.keyword}{' NAMED' if clause.named else ''} at {line}:{column}"
+        if clause.iri is None:
+            raise SparqlRefused(f"{where}: {clause.text} cannot be resolved to an absolute IRI (prefix? BASE?)")
+        clause_graphs.append((clause.named, _public_graph_iri(clause.iri, where, minter)))
+    defaults = [_public_graph_iri(value, "default-graph-uri", minter) for value in default_graph_uris]
+    named = [_public_graph_iri(value, "named-graph-uri", minter) for value in named_graph_uris]
+    if defaults or named:
+        return Dataset(default_graphs=list(defaults), named_graphs=named)
+    if clause_graphs:
         return Dataset(
-            default_graphs=[NamedNode(value) for value in default_graph_uris],
-            named_graphs=[NamedNode(value) for value in named_graph_uris],
-        )
-    clauses = dataset_clauses(query)
-    if clauses:
-        # Every IRI was checked by _refuse_fetching; an unresolved one was refused there.
-        return Dataset(
-            default_graphs=[NamedNode(c.iri) for c in clauses if not c.named and c.iri],
-            named_graphs=[NamedNode(c.iri) for c in clauses if c.named and c.iri],
+            default_graphs=[graph for is_named, graph in clause_graphs if not is_named],
+            named_graphs=[graph for is_named, graph in clause_graphs if is_named],
         )
     return public_dataset(store, settings)
+
+
+def _original_syntax_error(text: str, *, update: bool, base_iri: str | None = None) -> SyntaxError | None:
+    """The parser's error for the text as the user wrote it, so that its line:column point into that text and
+    not into the shim's rewrite. Parsed on a throwaway in-memory store: nothing of the user's store is read or
+    written, and SERVICE/LOAD were refused before."""
+    try:
+        if update:
+            MemoryStore().update(text, base_iri=base_iri)
+        else:
+            MemoryStore().query(text)
+    except SyntaxError as exc:
+        return exc
+    except (RuntimeError, OSError, ValueError):
+        return None
+    return None
 
 
 def run_query(
@@ -110,7 +148,9 @@ def run_query(
     """
     dataset = query_dataset(store, settings, query, default_graph_uris, named_graph_uris)
     try:
-        return store.query(query, dataset=dataset)
+        return store.query(sparql11_group_concat(query), dataset=dataset)
+    except SyntaxError as exc:
+        raise (_original_syntax_error(query, update=False) or exc) from None
     except RuntimeError as exc:  # pyoxigraph's evaluation errors (e.g. an unsupported function); OSError = ours
         raise SparqlRefused(f"the query cannot be evaluated: {exc}") from exc
 
@@ -148,7 +188,7 @@ def run_update(
     the graph in an earlier operation of the same request, and the engine reads USING graphs from the store
     only (it never fetches them). ``base_iri`` resolves relative IRIs (the protocol uses the endpoint's URL).
     """
-    _refuse_fetching(update, None)
+    _refuse_fetching(update)
     if using_graph_uris or using_named_graph_uris:
         for parameter, values in (
             ("using-graph-uri", using_graph_uris),
@@ -170,6 +210,8 @@ def run_update(
         except UsingConflict as exc:
             raise SparqlRefused(str(exc)) from exc
     try:
-        store.update(update, base_iri=base_iri)
+        store.update(sparql11_group_concat(update), base_iri=base_iri)
+    except SyntaxError as exc:
+        raise (_original_syntax_error(update, update=True, base_iri=base_iri) or exc) from None
     except RuntimeError as exc:
         raise SparqlRefused(f"the update cannot be executed: {exc}") from exc

@@ -5,9 +5,11 @@ Two jobs need it and neither may be done with regular expressions over raw text:
 * binding parameters: ``$region`` in a query file is replaced by a term serialised by pyoxigraph
   (``<http://...>`` or ``"..."^^<...>``), never by user text, and only where ``$region`` is a variable token,
   not inside a string, an IRI or a comment;
-* refusing operations that would make the server fetch a URL or read a file (``SERVICE``, ``LOAD``, ``FROM``
-  IRIs outside the store), whatever the case, and after the ``\\uXXXX`` escapes that SPARQL decodes before
-  parsing (so ``\\u0053ERVICE`` is caught too).
+* refusing operations that would make the server fetch a URL or read a file (``SERVICE``, ``LOAD``), whatever
+  the case, and after the ``\\uXXXX`` escapes that SPARQL decodes before parsing (so ``\\u0053ERVICE`` is
+  caught too), and resolving the ``FROM``/``USING`` graph names the service checks;
+* :func:`sparql11_group_concat`, a conformance shim rewriting calls, where a regular expression would also
+  match inside strings and comments.
 """
 
 from __future__ import annotations
@@ -121,12 +123,11 @@ _FETCHING = {
 }
 
 
-def forbidden_operations(text: str, *, allowed_graphs: frozenset[str] | None = None) -> list[Forbidden]:
-    """Operations in a query or update that would make the server fetch something.
+def forbidden_operations(text: str) -> list[Forbidden]:
+    """Operations in a query or update that would make the server fetch something (``SERVICE``, ``LOAD``).
 
-    ``FROM``/``FROM NAMED``/``USING``/``USING NAMED`` IRIs are refused unless they name a graph in
-    ``allowed_graphs`` (they are served from the store, never fetched); with ``allowed_graphs`` None they are
-    not checked here.
+    ``FROM``/``USING`` clauses are not among them: the engine reads those graphs from the store and never
+    fetches them; which graphs a caller may name is decided on :func:`dataset_clauses`.
     """
     found: list[Forbidden] = []
     significant = [t for t in tokens(decode_escapes(text)) if t.kind not in ("ws", "comment")]
@@ -134,19 +135,6 @@ def forbidden_operations(text: str, *, allowed_graphs: frozenset[str] | None = N
         keyword = token.keyword
         if keyword in _FETCHING:
             found.append(Forbidden(keyword, token.start, _FETCHING[keyword]))
-    if allowed_graphs is not None:
-        # Prefixed names and relative IRIs are resolved first, so `FROM ex:g` cannot slip past the check.
-        for clause in dataset_clauses(text):
-            if clause.iri is None or clause.iri not in allowed_graphs:
-                shown = f"<{clause.iri}>" if clause.iri else clause.text
-                found.append(
-                    Forbidden(
-                        clause.keyword,
-                        clause.offset,
-                        f"{clause.keyword} {shown} names no graph of this store; the server never fetches graphs",
-                    )
-                )
-        found.sort(key=lambda forbidden: forbidden.offset)
     return found
 
 
@@ -252,4 +240,54 @@ def add_using_clauses(update: str, clauses: str) -> str:
                 out.append(clauses + " ")
         out.append(token.text)
         previous = token
+    return "".join(out)
+
+
+def sparql11_group_concat(text: str) -> str:
+    """Rewrite every ``GROUP_CONCAT( ... )`` call into ``STR(GROUP_CONCAT( ... ))``: SPARQL 1.1 semantics on
+    pyoxigraph 0.5.13.
+
+    Conformance shim. SPARQL 1.1 (18.5.1.7) defines GROUP_CONCAT's result as a simple literal; pyoxigraph
+    0.5.13 follows SPARQL 1.2 and keeps the language tag the concatenated literals share (``"1 2"@en``), so
+    ``FILTER(?g = "1 2")`` fails (W3C ``agg-groupconcat-04``/``-06``). ``STR`` of a simple literal is that
+    literal, ``STR`` of an error is an error, so wrapping changes nothing but the tag; and ``STR(...)`` is a
+    built-in call wherever the aggregate (itself a built-in call) may stand, so a valid query stays valid.
+
+    The call's extent is found by matching parentheses on tokens: parentheses inside strings, IRIs and
+    comments are not tokens of their own, so they cannot end a call early. A ``GROUP_CONCAT`` keyword not
+    followed by a balanced argument list is left as it is, for the parser to report; so is one spelt with
+    ``\\uXXXX`` escapes (it keeps the engine's behaviour). Remove this shim when the engine returns simple
+    literals again.
+    """
+    significant = [t for t in tokens(text) if t.kind not in ("ws", "comment")]
+    opens: list[int] = []  # character offsets where "STR(" goes
+    closes: list[int] = []  # character offsets where ")" goes
+    for index, token in enumerate(significant):
+        if token.keyword != "GROUP_CONCAT":
+            continue
+        if index + 1 >= len(significant) or significant[index + 1].text != "(":
+            continue
+        depth = 0
+        for closing in significant[index + 1 :]:
+            if closing.kind != "other":
+                continue
+            if closing.text == "(":
+                depth += 1
+            elif closing.text == ")":
+                depth -= 1
+                if depth == 0:
+                    opens.append(token.start)
+                    closes.append(closing.start + 1)
+                    break
+    if not opens:
+        return text
+    # Where one call ends right where the next begins (``...)GROUP_CONCAT(...``), the first call's ")" goes first.
+    insertions = sorted([(offset, 0, ")") for offset in closes] + [(offset, 1, "STR(") for offset in opens])
+    out: list[str] = []
+    position = 0
+    for offset, _, inserted in insertions:
+        out.append(text[position:offset])
+        out.append(inserted)
+        position = offset
+    out.append(text[position:])
     return "".join(out)
