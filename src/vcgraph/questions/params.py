@@ -15,8 +15,8 @@ from pyoxigraph import Literal, NamedNode, QuerySolutions
 
 from vcgraph.config import DEFAULT_BASE_IRI
 from vcgraph.namespaces import BM, DCTERMS, NUTS, NUTS_SCHEME, PROV, SKOS, VOCAB, XSD
+from vcgraph.questions.binding import bind
 from vcgraph.questions.catalog import ParamSpec, QuestionInfo
-from vcgraph.sparql.text import bind_parameters
 from vcgraph.store.port import Dataset, Store
 
 Term = NamedNode | Literal
@@ -86,7 +86,7 @@ class BoundParameters:
 
 
 def _solutions(store: Store, dataset: Dataset, query: str, values: Mapping[str, Term] | None = None) -> list[Any]:
-    text = bind_parameters(query, values or {})
+    text = bind(query, values or {})
     outcome = store.query(text, dataset=dataset)
     assert isinstance(outcome, QuerySolutions)
     return list(outcome)
@@ -126,7 +126,7 @@ def _nuts(store: Store, dataset: Dataset, spec_name: str, raw: str) -> NamedNode
     if not _NUTS_CODE.match(code):
         raise QuestionParameterError(spec_name, f"{raw!r} is not a NUTS code", [hint])
     iri = NamedNode(NUTS + code)
-    outcome = store.query(bind_parameters(_NUTS_LOOKUP, {"code": iri}), dataset=dataset)
+    outcome = store.query(bind(_NUTS_LOOKUP, {"code": iri}), dataset=dataset)
     if not bool(outcome):
         raise QuestionParameterError(spec_name, f"unknown NUTS code {code!r}", [hint])
     return iri
