@@ -177,11 +177,14 @@ start() {
         die "virtuoso did not start; see $DATA/virtuoso.log"
     }
     secure
-    for _ in $(seq 1 100); do
-        auth_ready && break
-        sleep 0.2
+    local deadline=$((SECONDS + 60))
+    until auth_ready; do
+        if ((SECONDS > deadline)); then
+            stop
+            die "virtuoso refused the dba password on $HTTP/sparql-auth for 60 s; stopped it; see $DATA/virtuoso.log"
+        fi
+        sleep 0.5
     done
-    auth_ready || die "virtuoso refuses the dba password on $HTTP/sparql-auth; see $DATA/virtuoso.log"
     echo "virtuoso running on $HTTP (SQL on 127.0.0.1:$SQL_PORT), data in $DATA" >&2
     print_env
 }

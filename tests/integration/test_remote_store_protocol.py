@@ -454,6 +454,22 @@ def test_writes_go_in_batches_of_at_most_the_batch_size(oxigraph_server: Any, th
     assert triples_per_request == [100] * 10
 
 
+def test_write_that_fits_in_one_batch_is_one_update_request_without_staging(oxigraph_server: Any) -> None:
+    server = oxigraph_server
+    server.clear()
+    requests: list[str] = []
+    store = RemoteStore(
+        RemoteSettings(
+            query_url=server.query_url, update_url=server.update_url, gsp_url=server.gsp_url, batch_size=100
+        ),
+    )
+    store._client.event_hooks["request"].append(lambda request: requests.append(request.url.path))
+    store.replace_graphs({G1: [Triple(S, P, Literal(n)) for n in range(100)]})
+    store.load(b'<http://example.org/s> <http://example.org/p> "more" .', RdfFormat.N_TRIPLES, G1)
+    assert requests == ["/update", "/update"]
+    assert len(list(store.quads(G1))) == 101
+
+
 # --------------------------------------------------------------------------------- configuration
 
 

@@ -278,23 +278,31 @@ class RemoteStore:
 
     def replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Triple]]) -> None:
         self._require_writable()
-        token = uuid.uuid4().hex
-        staged: dict[NamedNode, NamedNode] = {}
+        plan = _WritePlan(self)
         try:
             for target, triples in graphs.items():
-                staging = NamedNode(f"{STAGING}{token}:{len(staged)}")
-                staged[target] = staging
-                self._insert_batches(staging, triples)
-            # One update request: the store applies it in one transaction, so readers see every old graph
-            # or every new one.
-            swap = " ;\n".join(
-                f"DROP SILENT GRAPH {target} ;\nMOVE SILENT GRAPH {staging} TO GRAPH {target}"
-                for target, staging in staged.items()
-            )
-            if swap:
-                self._post(self._update_url(), "update", data=[("update", swap)])
-        finally:
-            self._drop_graphs(staged.values())
+                plan.open(target)
+                for triple in triples:
+                    plan.add(target, triple)
+            if plan.staged is None:
+                # Everything fits in one request: replace in place, in one update, one transaction.
+                operations = [
+                    operation
+                    for target, held in plan.held.items()
+                    for operation in (f"DROP SILENT GRAPH {target}", *self._inserts(target, held))
+                ]
+            else:
+                # Staged in batches: swap in one update request, so readers see every old graph or every new one.
+                plan.finish()
+                operations = [
+                    f"DROP SILENT GRAPH {target} ;\nMOVE SILENT GRAPH {staging} TO GRAPH {target}"
+                    for target, staging in plan.staged.items()
+                ]
+            if operations:
+                self._post(self._update_url(), "update", data=[("update", " ;\n".join(operations))])
+        except BaseException:
+            plan.discard()
+            raise
 
     def load(self, source: Path | bytes, format: RdfFormat, graph: GraphName | None = None) -> None:
         self._require_writable()
@@ -306,42 +314,41 @@ class RemoteStore:
         # The parser gives quads in the default graph for triple formats: those go to ``graph``. Quad
         # formats keep their own graphs, as the embedded adapter does.
         triples_graph: GraphName = DefaultGraph() if graph is None or format.supports_datasets else graph
-        token = uuid.uuid4().hex
-        staged: dict[GraphName, NamedNode] = {}
+        plan = _WritePlan(self)
         try:
-            self._stage_quads(parse(**parse_args), triples_graph, token, staged)  # type: ignore[arg-type]
-            # Everything is staged: add it to its graphs in one update request, one transaction.
-            moves = " ;\n".join(
-                f"ADD SILENT GRAPH {staging} TO {self._graph_ref(target)}" for target, staging in staged.items()
-            )
-            if moves:
-                self._post(self._update_url(), "update", data=[("update", moves)])
-        finally:
-            self._drop_graphs(staged.values())
+            for quad in parse(**parse_args):  # type: ignore[arg-type]
+                target = quad.graph_name
+                if isinstance(target, BlankNode):
+                    raise StoreError("quads in blank-node graphs cannot be stored; name the graph with an IRI")
+                plan.add(triples_graph if isinstance(target, DefaultGraph) else target, quad.triple)
+            if plan.staged is None:
+                operations = [op for target, held in plan.held.items() for op in self._inserts(target, held)]
+            else:
+                # Everything is staged: add it to its graphs and drop the staging graphs in one update request.
+                plan.finish()
+                operations = [
+                    f"ADD SILENT GRAPH {staging} TO {self._graph_ref(target)} ;\nDROP SILENT GRAPH {staging}"
+                    for target, staging in plan.staged.items()
+                ]
+            if operations:
+                self._post(self._update_url(), "update", data=[("update", " ;\n".join(operations))])
+        except BaseException:
+            plan.discard()
+            raise
 
-    def _stage_quads(
-        self,
-        quads: Iterable[Quad],
-        default_target: GraphName,
-        token: str,
-        staged: dict[GraphName, NamedNode],
-    ) -> None:
-        """Send parsed quads to one staging graph per target graph, in bounded batches."""
-        buffers: dict[GraphName, _Batch] = {}
-        for quad in quads:
-            target = quad.graph_name
-            if isinstance(target, BlankNode):
-                raise StoreError("quads in blank-node graphs cannot be stored; name the graph with an IRI")
-            if isinstance(target, DefaultGraph):
-                target = default_target
-            batch = buffers.get(target)
-            if batch is None:
-                staging = NamedNode(f"{STAGING}{token}:{len(staged)}")
-                staged[target] = staging
-                batch = buffers[target] = _Batch(self, staging)
-            batch.add(quad.triple)
-        for batch in buffers.values():
-            batch.finish()
+    def _inserts(self, target: GraphName, triples: Sequence[Triple]) -> list[str]:
+        """Update operations that add ``triples`` to ``target``: INSERT DATA, and a template for blank nodes."""
+        stored = self._stored_graph(target)
+        ground = [t for t in triples if not _has_blank_node(t)]
+        with_blank_nodes = [t for t in triples if _has_blank_node(t)]
+        operations = []
+        if ground:
+            operations.append(f"INSERT DATA {{ {_graph_block(stored, ground)} }}")
+        if with_blank_nodes:
+            # INSERT DATA may hold blank nodes in SPARQL 1.1 but Virtuoso refuses them there; a template with
+            # an empty WHERE makes one fresh node per label, the same everywhere in the request.
+            operations.append(f"INSERT {{ {_graph_block(stored, with_blank_nodes)} }} WHERE {{ }}")
+        return operations
 
     def clear_graph(self, graph: GraphName) -> None:
         self._require_writable()
@@ -354,12 +361,6 @@ class RemoteStore:
 
     # -------------------------------------------------------------- internals
 
-    def _insert_batches(self, staging: NamedNode, triples: Iterable[Triple]) -> None:
-        batch = _Batch(self, staging)
-        for triple in triples:
-            batch.add(triple)
-        batch.finish()
-
     def _send_triples(self, graph: NamedNode, triples: Sequence[Triple]) -> None:
         body = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
         if self.settings.gsp_url is not None:
@@ -371,10 +372,7 @@ class RemoteStore:
                 headers={"Content-Type": "application/n-triples"},
             )
         else:
-            # N-Triples terms are SPARQL terms: pyoxigraph escapes them, so the data cannot break out of the
-            # INSERT DATA block whatever its strings hold.
-            update = f"INSERT DATA {{ GRAPH {graph} {{\n{body.decode('utf-8')}}} }}"
-            self._post(self._update_url(), "update", data=[("update", update)])
+            self._post(self._update_url(), "update", data=[("update", " ;\n".join(self._inserts(graph, triples)))])
 
     def _drop_graphs(self, graphs: Iterable[NamedNode]) -> None:
         drops = " ;\n".join(f"DROP SILENT GRAPH {g}" for g in graphs)
@@ -494,33 +492,88 @@ class RemoteStore:
         return response
 
 
-class _Batch:
-    """Triples bound for one staging graph, sent every ``batch_size`` triples.
+class _WritePlan:
+    """Triples on their way to their graphs: held back while they fit in one request, staged beyond that.
 
-    Triples that mention a blank node are held back and sent together in the last request: a blank node label
-    only means the same node within one request, so splitting them would split the node.
+    A write of at most ``batch_size`` triples is sent as one update request, which the store applies in one
+    transaction. A bigger one goes to one staging graph per target, ``batch_size`` triples per request, and the
+    caller moves the staging graphs in place with one update request at the end.
+
+    Triples that mention a blank node are held back to the last request of their graph: a blank node label only
+    means the same node within one request, so splitting them would split the node.
     """
 
-    def __init__(self, store: RemoteStore, graph: NamedNode) -> None:
+    def __init__(self, store: RemoteStore) -> None:
         self.store = store
-        self.graph = graph
-        self.ground: list[Triple] = []
-        self.with_blank_nodes: list[Triple] = []
+        self.token = uuid.uuid4().hex
+        self.held: dict[GraphName, list[Triple]] = {}
+        self.count = 0
+        self.staged: dict[GraphName, NamedNode] | None = None
+        self.with_blank_nodes: dict[GraphName, list[Triple]] = {}
 
-    def add(self, triple: Triple) -> None:
-        if isinstance(triple.subject, BlankNode) or isinstance(triple.object, BlankNode):
-            self.with_blank_nodes.append(triple)
+    def open(self, target: GraphName) -> None:
+        """Make ``target`` part of the write even if no triple comes for it (replace with nothing)."""
+        self.held.setdefault(target, [])
+        if self.staged is not None:
+            self._staging(target)
+
+    def add(self, target: GraphName, triple: Triple) -> None:
+        if self.staged is None:
+            self.held.setdefault(target, []).append(triple)
+            self.count += 1
+            if self.count > self.store.settings.batch_size:
+                self._start_staging()
             return
-        self.ground.append(triple)
-        if len(self.ground) >= self.store.settings.batch_size:
-            self.store._send_triples(self.graph, self.ground)
-            self.ground = []
+        if _has_blank_node(triple):
+            self.with_blank_nodes.setdefault(target, []).append(triple)
+            return
+        batch = self.held.setdefault(target, [])
+        batch.append(triple)
+        if len(batch) >= self.store.settings.batch_size:
+            self.store._send_triples(self._staging(target), batch)
+            self.held[target] = []
+
+    def _start_staging(self) -> None:
+        self.staged = {}
+        held, self.held = self.held, {}
+        for target, triples in held.items():
+            self._staging(target)
+            for triple in triples:
+                self.add(target, triple)
+
+    def _staging(self, target: GraphName) -> NamedNode:
+        assert self.staged is not None
+        staging = self.staged.get(target)
+        if staging is None:
+            staging = self.staged[target] = NamedNode(f"{STAGING}{self.token}:{len(self.staged)}")
+        return staging
 
     def finish(self) -> None:
-        rest = self.ground + self.with_blank_nodes
-        if rest:
-            self.store._send_triples(self.graph, rest)
-        self.ground, self.with_blank_nodes = [], []
+        """Send what is still held to the staging graphs."""
+        targets = list(self.held) + [t for t in self.with_blank_nodes if t not in self.held]
+        for target in targets:
+            rest = self.held.get(target, []) + self.with_blank_nodes.get(target, [])
+            if rest:
+                self.store._send_triples(self._staging(target), rest)
+        self.held, self.with_blank_nodes = {}, {}
+
+    def discard(self) -> None:
+        if self.staged:
+            self.store._drop_graphs(self.staged.values())
+
+
+def _has_blank_node(triple: Triple) -> bool:
+    return isinstance(triple.subject, BlankNode) or isinstance(triple.object, BlankNode)
+
+
+def _graph_block(graph: NamedNode | None, triples: Sequence[Triple]) -> str:
+    """Triples as an update block, in ``graph`` (None: the default graph).
+
+    N-Triples terms are SPARQL terms and pyoxigraph escapes them, so the data cannot break out of the block
+    whatever its strings hold.
+    """
+    body = (serialize(triples, format=RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+    return body if graph is None else f"GRAPH {graph} {{\n{body}}}"
 
 
 def _with_base(text: str, base_iri: str | None) -> str:
