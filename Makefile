@@ -45,7 +45,7 @@ ontology-check: $(STAMP)
 
 ## conformance: score our /sparql with the W3C SPARQL 1.1 subset (needs ../shared)
 conformance: $(STAMP)
-	$(BIN)/python bench/conformance.py --shared $(SHARED)
+	$(BIN)/python bench/conformance.py --shared $(SHARED) --oxigraph
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,3 +52,14 @@ def test_the_app_keeps_its_settings_and_store_for_the_routes(tmp_path: Path) -> 
     settings, store = Settings(store=str(tmp_path)), OxigraphStore(None)
     app = create_app(settings, store)
     assert app.state.settings is settings and app.state.store is store
+
+
+def test_every_openapi_operation_has_its_own_operation_id(tmp_path: Path) -> None:
+    # Routes serving GET and HEAD from one function once shared an id; FastAPI then warns and clients clash.
+    app = create_app(Settings(store=str(tmp_path)), OxigraphStore(None))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        operations = [operation for path in app.openapi()["paths"].values() for operation in path.values()]
+    ids = [operation["operationId"] for operation in operations]
+    assert len(ids) == len(set(ids))
+    assert any(operation.get("summary", "").endswith("(headers only)") for operation in operations)

@@ -14,8 +14,8 @@ Content negotiation uses :mod:`vcgraph.http.negotiation` (the SPARQL endpoint's)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Annotated
+from collections.abc import Callable, Sequence
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -38,6 +38,20 @@ from vcgraph.sparql.text import bind_parameters
 from vcgraph.store.port import Dataset, Store
 
 router = APIRouter(tags=["linked data"])
+
+_Endpoint = TypeVar("_Endpoint", bound=Callable[..., Response])
+
+
+def _get_and_head(path: str, summary: str) -> Callable[[_Endpoint], _Endpoint]:
+    """Route GET and HEAD of ``path`` to one function, as two routes: one ``api_route`` with both methods gives
+    both OpenAPI operations the same operation id (FastAPI derives it from the route, not the method)."""
+
+    def register(endpoint: _Endpoint) -> _Endpoint:
+        router.get(path, summary=summary)(endpoint)
+        router.head(path, summary=summary + " (headers only)")(endpoint)
+        return endpoint
+
+    return register
 
 HTML = "text/html"
 RDF_SYNTAXES: dict[str, RdfSyntax] = {s.media_type: s for s in (TURTLE, JSON_LD, RDF_XML, NTRIPLES)}
@@ -185,7 +199,7 @@ def _resource_response(
     return html_response(html, language, link_header(request, PAGE_TYPES))
 
 
-@router.api_route("/id/{path:path}", methods=["GET", "HEAD"], summary="Dereference a minted IRI")
+@_get_and_head("/id/{path:path}", "Dereference a minted IRI")
 def minted_resource(
     path: str,
     request: Request,
@@ -197,7 +211,7 @@ def minted_resource(
     return _resource_response(request, store, settings, _minted_iri(request, settings), format_name, lang)
 
 
-@router.api_route("/vocab/{path:path}", methods=["GET", "HEAD"], summary="Dereference a SKOS scheme or concept")
+@_get_and_head("/vocab/{path:path}", "Dereference a SKOS scheme or concept")
 def vocabulary_resource(
     path: str,
     request: Request,
@@ -235,7 +249,7 @@ def _ontology_response(
     return html_response(html, language, link_header(request, PAGE_TYPES))
 
 
-@router.api_route("/ontology", methods=["GET", "HEAD"], summary="The ontology: RDF or HTML documentation")
+@_get_and_head("/ontology", "The ontology: RDF or HTML documentation")
 def ontology(
     request: Request,
     format_name: FormatParam = None,
@@ -246,7 +260,7 @@ def ontology(
     return _ontology_response(request, store, settings, None, format_name, lang)
 
 
-@router.api_route("/ontology/{version}", methods=["GET", "HEAD"], summary="One version of the ontology")
+@_get_and_head("/ontology/{version}", "One version of the ontology")
 def ontology_version(
     version: str,
     request: Request,
@@ -258,7 +272,7 @@ def ontology_version(
     return _ontology_response(request, store, settings, version, format_name, lang)
 
 
-@router.api_route("/.well-known/void", methods=["GET", "HEAD"], summary="VoID description of the dataset")
+@_get_and_head("/.well-known/void", "VoID description of the dataset")
 def well_known_void(
     request: Request,
     format_name: FormatParam = None,
