@@ -117,6 +117,11 @@ def test_a_duplicate_response_id_is_an_error_naming_the_first_row() -> None:
     assert [r.row for r in result.records] == [2]
 
 
+def test_response_ids_differing_only_in_spacing_are_duplicates() -> None:
+    result = parse({"response_id": "R 1"}, {"response_id": " R   1 ", "organisation": "Other SA"})
+    assert [e.column for e in result.errors] == ["response_id"]
+
+
 def test_a_date_alone_is_midnight_of_that_day() -> None:
     assert record(submitted="2026-03-02").submitted == "2026-03-02T00:00:00"
 
@@ -432,3 +437,11 @@ def test_every_bad_row_is_reported_and_good_rows_are_kept() -> None:
     )
     assert result.rejected_rows == [2, 4]
     assert [r.response_id for r in result.records] == ["R-2"]
+
+
+def test_a_stage_missing_from_the_vocabulary_is_an_error_not_a_silent_drop() -> None:
+    s16 = vocab("stage", "S16")
+    partial = Vocabularies.from_triples([t for t in VOCABULARIES.triples if t.subject != s16])
+    table = SurveyTable([*BASE, "stage_S16"], [(2, {**BASE, "stage_S16": "offer"})])
+    (error,) = parse_table(table, partial, NUTS).errors
+    assert (error.column, error.reason) == ("stage_S16", "stage S16 is not in the stage vocabulary")

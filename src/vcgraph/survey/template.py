@@ -202,7 +202,7 @@ def parse_table(
     for done, (number, cells) in enumerate(table.rows, start=1):
         row = _RowParser(number, cells, vocabularies, nuts)
         record = row.parse()
-        response_id = cells.get("response_id", "")
+        response_id = " ".join(cells.get("response_id", "").split())  # as the record and its IRI see it
         if response_id:
             if response_id in seen_ids:
                 row.error("response_id", response_id, f"duplicate: already used on row {seen_ids[response_id]}")
@@ -465,7 +465,9 @@ class _RowParser:
             column = f"stage_{code}"
             mode = self.single(column, "mode", allowed=STAGE_MODES)
             stage = self.vocabularies.match("stage", code)
-            if mode is not None and stage is not None:
+            if mode is not None and stage is None:
+                self.error(column, self.cells.get(column, ""), f"stage {code} is not in the stage vocabulary")
+            elif mode is not None and stage is not None:
                 out.append(StagePosition(code, stage, mode))
         return tuple(out)
 
@@ -488,7 +490,9 @@ class _RowParser:
                         f"a TRL applies to develop, routine or pilot only, not to {self.vocabularies.notation(mode)}",
                     )
                     continue
-            if mode is not None and technology is not None:
+            if mode is not None and technology is None:
+                self.error(column, self.cells.get(column, ""), f"{code} is not in the technology vocabulary")
+            elif mode is not None and technology is not None:
                 out.append(TechnologyRelation(code, technology, mode, trl))
         return tuple(out)
 
