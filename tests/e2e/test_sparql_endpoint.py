@@ -186,3 +186,17 @@ def test_graph_variable_ranges_over_public_named_graphs(server: LiveServer) -> N
     solutions = parse_query_results(response.content, format=QueryResultsFormat.JSON)
     assert isinstance(solutions, QuerySolutions)
     assert [solution["g"] for solution in solutions] == [server.wave_graph]
+
+
+def test_relative_iris_of_a_query_without_base_resolve_against_the_endpoint(server: LiveServer) -> None:
+    response = server.client.post(
+        server.url("/sparql"),
+        content=b"CONSTRUCT { <s> <p> 1 } WHERE {}",
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/n-triples"},
+    )
+    assert response.status_code == 200
+    endpoint = server.url("/sparql")
+    assert response.text.strip() == (
+        f'<{endpoint[: endpoint.rindex("/") + 1]}s> <{endpoint[: endpoint.rindex("/") + 1]}p> '
+        '"1"^^<http://www.w3.org/2001/XMLSchema#integer> .'
+    )

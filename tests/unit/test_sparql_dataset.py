@@ -212,3 +212,13 @@ def test_an_answer_still_being_written_at_the_deadline_is_refused(store: Oxigrap
     outcome = run_query(store, SETTINGS, "SELECT * { ?s ?p ?o }")
     with pytest.raises(SparqlRefused, match="took longer"):
         answer(outcome, "application/sparql-results+json", seconds=0.0)
+
+
+def test_a_relative_from_resolves_against_the_base_and_is_checked_there(store: OxigraphStore) -> None:
+    with pytest.raises(SparqlForbidden, match=RESTRICTED):
+        query_dataset(store, SETTINGS, "SELECT * FROM <restricted/W1> {}", base_iri=f"{BASE}graph/sparql")
+
+
+def test_a_query_without_base_resolves_relative_iris_against_the_given_base(store: OxigraphStore) -> None:
+    outcome = run_query(store, SETTINGS, "SELECT (<s> AS ?s) {}", base_iri="http://e/sparql")
+    assert answer(outcome, "text/csv") == b"s\r\nhttp://e/s\r\n"

@@ -30,7 +30,7 @@ from vcgraph.namespaces import PREFIXES
 from vcgraph.service.dataset import public_graphs
 from vcgraph.service.sparql import SparqlForbidden, SparqlRefused, answer, run_query, run_update
 from vcgraph.sparql.formats import GRAPH_FORMATS, content_type, offered_types
-from vcgraph.store.port import Store
+from vcgraph.store.port import QueryOutcome, Store
 
 router = APIRouter(tags=["SPARQL 1.1"])
 
@@ -99,7 +99,8 @@ def _not_acceptable(offered: list[str]) -> ApiError:
     return _plain(406, "none of the formats this answer comes in is acceptable; offered: " + ", ".join(offered))
 
 
-def _execute(store: Store, settings: Settings, request: QueryRequest, accept: str | None) -> Response:
+def _execute(store: Store, settings: Settings, request: QueryRequest, accept: str | None, base_iri: str) -> Response:
+    outcome: QueryOutcome | None = None
     try:
         outcome = run_query(
             store,
@@ -107,6 +108,7 @@ def _execute(store: Store, settings: Settings, request: QueryRequest, accept: st
             request.query,
             default_graph_uris=request.default_graph_uris,
             named_graph_uris=request.named_graph_uris,
+            base_iri=base_iri,
         )
         offered = offered_types(outcome)
         media_type = negotiate(accept, offered)
@@ -120,6 +122,10 @@ def _execute(store: Store, settings: Settings, request: QueryRequest, accept: st
         raise _plain(403, exc.message) from None
     except SparqlRefused as exc:
         raise _plain(400, exc.message) from None
+    finally:
+        # pyoxigraph results may only be dropped on the thread that made them; an error raised here carries this
+        # frame (and its locals) to the event loop's thread, so let go of them before leaving.
+        outcome = None
     return Response(body, media_type=content_type(media_type), headers={"Vary": "Accept"})
 
 
@@ -165,7 +171,9 @@ async def sparql_query(request: Request) -> Response:
         raise _plain(exc.status, exc.message) from None
     if parsed is None:
         return await run_in_threadpool(_describe, request, store, settings)
-    return await run_in_threadpool(_execute, store, settings, parsed, request.headers.get("accept"))
+    # Relative IRIs of a query without BASE resolve against the endpoint's URL, as they do in updates.
+    base_iri = str(request.url_for("sparql_query"))
+    return await run_in_threadpool(_execute, store, settings, parsed, request.headers.get("accept"), base_iri)
 
 
 _UPDATE_DOC = (

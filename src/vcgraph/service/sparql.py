@@ -89,8 +89,9 @@ def query_dataset(
     query: str,
     default_graph_uris: Sequence[str] = (),
     named_graph_uris: Sequence[str] = (),
+    base_iri: str | None = None,
 ) -> Dataset:
-    """The dataset a public query runs against.
+    """The dataset a public query runs against (``base_iri`` resolves relative ``FROM`` IRIs, as the engine does).
 
     The protocol's ``default-graph-uri``/``named-graph-uri`` win over the query's ``FROM``/``FROM NAMED``
     (SPARQL 1.1 Protocol 2.1.4), which win over the deployment's public dataset. Graphs the store does not hold
@@ -100,7 +101,7 @@ def query_dataset(
     _refuse_fetching(query)
     minter = Minter(settings.base_iri)
     clause_graphs: list[tuple[bool, NamedNode]] = []
-    for clause in dataset_clauses(query):
+    for clause in dataset_clauses(query, base_iri):
         line, column = line_column(query, clause.offset)
         where = f"{clause.keyword}{' NAMED' if clause.named else ''} at {line}:{column}"
         if clause.iri is None:
@@ -126,7 +127,7 @@ def _original_syntax_error(text: str, *, update: bool, base_iri: str | None = No
         if update:
             MemoryStore().update(text, base_iri=base_iri)
         else:
-            MemoryStore().query(text)
+            MemoryStore().query(text, base_iri=base_iri)
     except SyntaxError as exc:
         return exc
     except (RuntimeError, OSError, ValueError):
@@ -141,16 +142,20 @@ def run_query(
     *,
     default_graph_uris: Sequence[str] = (),
     named_graph_uris: Sequence[str] = (),
+    base_iri: str | None = None,
 ) -> QueryOutcome:
     """Prepare a public query. Raises ``SyntaxError`` (malformed, with line:column) or :class:`SparqlRefused`.
 
+    ``base_iri`` resolves relative IRIs of a query without ``BASE``; the protocol passes the endpoint's URL, the
+    URL the query was retrieved from (SPARQL 1.1 Query 4.1.1.1, RFC 3986 5.1.3).
+
     pyoxigraph evaluates lazily: write the answer with :func:`answer`, which reports evaluation errors the same way.
     """
-    dataset = query_dataset(store, settings, query, default_graph_uris, named_graph_uris)
+    dataset = query_dataset(store, settings, query, default_graph_uris, named_graph_uris, base_iri)
     try:
-        return store.query(sparql11_group_concat(query), dataset=dataset)
+        return store.query(sparql11_group_concat(query), dataset=dataset, base_iri=base_iri)
     except SyntaxError as exc:
-        raise (_original_syntax_error(query, update=False) or exc) from None
+        raise (_original_syntax_error(query, update=False, base_iri=base_iri) or exc) from None
     except RuntimeError as exc:  # pyoxigraph's evaluation errors (e.g. an unsupported function); OSError = ours
         raise SparqlRefused(f"the query cannot be evaluated: {exc}") from exc
 

@@ -162,14 +162,14 @@ _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _LOCAL_ESCAPE = re.compile(r"\\(.)")
 
 
-def dataset_clauses(text: str) -> list[DatasetClause]:
+def dataset_clauses(text: str, base: str | None = None) -> list[DatasetClause]:
     """The dataset clauses of a query or update, with prefixed names and relative IRIs resolved.
 
+    ``base`` is the base IRI the engine is given (the endpoint's URL), used until a ``BASE`` declaration.
     ``BASE`` and ``PREFIX`` declarations are followed in order, as the grammar applies them (an update may
     declare more of them between operations). ``FROM``, ``USING`` and ``NAMED`` are keywords nowhere else in
     SPARQL 1.1, so every occurrence outside strings, IRIs and comments starts a dataset clause.
     """
-    base: str | None = None
     prefixes: dict[str, str] = {}
     clauses: list[DatasetClause] = []
     significant = [t for t in tokens(decode_escapes(text)) if t.kind not in ("ws", "comment")]
