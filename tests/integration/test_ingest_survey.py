@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from pyoxigraph import NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad, Triple
 
 from vcgraph.config import Settings
 from vcgraph.namespaces import Minter
-from vcgraph.service.ingest import IngestError, ensure_reference_data, ingest_survey
+from vcgraph.service.ingest import IngestError, ensure_reference_data, ingest_survey, replace_changed_graphs
 from vcgraph.service.validate import validate_file, validate_store
 from vcgraph.store.oxigraph import OxigraphStore
 from vcgraph.store.port import Store
@@ -148,6 +148,16 @@ def test_ingesting_the_same_file_twice_gives_the_same_store(store: Store, settin
     before = quads(store)
     ingest_survey(store, settings, VALID, WAVE)
     assert quads(store) == before
+
+
+def test_only_graphs_whose_content_changed_are_rewritten(store: Store) -> None:
+    one = [Triple(NamedNode("https://example.org/a"), NamedNode("https://example.org/p"), Literal("1"))]
+    two = [Triple(NamedNode("https://example.org/a"), NamedNode("https://example.org/p"), Literal("2"))]
+    first, second = NamedNode("https://example.org/g1"), NamedNode("https://example.org/g2")
+    assert replace_changed_graphs(store, {first: one, second: one}) == [first, second]
+    assert replace_changed_graphs(store, {first: one, second: one}) == []
+    assert replace_changed_graphs(store, {first: one, second: two}) == [second]
+    assert {q.object for q in store.quads(second)} == {Literal("2")}
 
 
 def test_a_new_file_for_the_same_wave_replaces_the_wave_entirely(

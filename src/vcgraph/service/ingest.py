@@ -9,11 +9,11 @@ twice gives the same quads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import Triple
+from pyoxigraph import NamedNode, Triple
 
 from vcgraph.config import Settings
 from vcgraph.namespaces import WAVE_ID, Minter
@@ -114,8 +114,16 @@ def ensure_reference_data(store: Store, settings: Settings, reference: Reference
         minter.vocabularies_graph(): reference.vocabularies,
         minter.nuts_graph(): reference.nuts,
     }
-    # Rewriting 12,000 unchanged reference triples at every ingest costs seconds; a graph that already holds
-    # exactly these triples is left as it is (same outcome, so still idempotent).
+    replace_changed_graphs(store, graphs)
+    return {graph.value: len(triples) for graph, triples in graphs.items()}
+
+
+def replace_changed_graphs(store: Store, graphs: Mapping[NamedNode, list[Triple]]) -> list[NamedNode]:
+    """``store.replace_graphs`` for the graphs whose content differs; returns those graphs.
+
+    The store's atomic swap rewrites every triple (seconds for 10,000s of them), so a graph that already holds
+    exactly the given triples is left as it is: the outcome is the same, and re-ingesting a file is cheap.
+    """
     changed = {
         graph: triples
         for graph, triples in graphs.items()
@@ -123,7 +131,7 @@ def ensure_reference_data(store: Store, settings: Settings, reference: Reference
     }
     if changed:
         store.replace_graphs(changed)
-    return {graph.value: len(triples) for graph, triples in graphs.items()}
+    return list(changed)
 
 
 @dataclass
@@ -209,7 +217,7 @@ def ingest_survey(
     minter = Minter(settings.base_iri)
     wave_graph, restricted_graph = minter.wave_graph(wave), minter.restricted_graph(wave)
     ensure_reference_data(store, settings, reference)
-    store.replace_graphs({wave_graph: checked.triples.public, restricted_graph: checked.triples.restricted})
+    replace_changed_graphs(store, {wave_graph: checked.triples.public, restricted_graph: checked.triples.restricted})
     report.rows_ingested = len(checked.records)
     report.triples_written = len(checked.triples.public) + len(checked.triples.restricted)
     report.graphs = [wave_graph.value, restricted_graph.value]
