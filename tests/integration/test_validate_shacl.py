@@ -240,3 +240,19 @@ def test_a_bad_value_is_reported_at_every_cell_that_uses_it() -> None:
     report = check(broken, rows)
     assert sorted({(e.row, e.column) for e in report.errors}) == [(2, "stage_S04"), (3, "stage_S04")]
     assert all(e.value == unknown.value for e in report.errors)
+
+
+def test_personal_data_under_an_unexpected_property_is_a_violation() -> None:
+    mbox = NamedNode("http://xmlns.com/foaf/0.1/mbox")
+    report = check([*wave_graph(), Triple(ACTOR, mbox, NamedNode("mailto:anne@example.org"))])
+    assert [(e.row, e.value) for e in report.errors] == [(2, "mailto:anne@example.org")]
+
+
+def test_a_statement_saying_more_than_the_model_is_a_violation() -> None:
+    extra = Triple(NamedNode(RESPONSE + "/stage/S04"), NamedNode("https://example.org/note"), Literal("x"))
+    assert [(e.row, e.column) for e in check([*wave_graph(), extra]).errors] == [(2, "stage_S04")]
+
+
+def test_a_need_conforms_when_the_ontology_makes_it_a_capability_statement() -> None:
+    subclass = Triple(NamedNode(BM + "Need"), NamedNode(RDFS + "subClassOf"), NamedNode(BM + "CapabilityStatement"))
+    assert check([*wave_graph(), subclass]).conforms
