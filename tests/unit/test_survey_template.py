@@ -153,6 +153,10 @@ def test_an_organisation_id_without_letters_or_digits_is_an_error() -> None:
     assert only_error(organisation_id="-./").column == "organisation_id"
 
 
+def test_an_organisation_id_longer_than_64_characters_is_an_error() -> None:
+    assert "longer than 64 characters" in only_error(organisation_id="B" * 65).reason
+
+
 def test_the_actor_key_is_the_organisation_id_when_given() -> None:
     assert record(organisation_id="BE0123456789").actor_key == "id-be0123456789"
 
@@ -289,6 +293,10 @@ def test_every_bad_value_of_a_multi_valued_cell_is_reported() -> None:
 
 def test_clusters_are_free_names_kept_once_each() -> None:
     assert record(clusters="BioWin; Lyonbiopole; BioWin").clusters == ("BioWin", "Lyonbiopole")
+
+
+def test_a_cluster_name_too_long_is_an_error() -> None:
+    assert only_error(clusters="BioWin; " + "x" * 301).column == "clusters"
 
 
 def test_product_classes_are_resolved() -> None:

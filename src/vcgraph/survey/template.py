@@ -448,8 +448,19 @@ class _RowParser:
         self.error(column, value, "must be yes or no")
         return None
 
+    def clusters(self) -> tuple[str, ...]:
+        names: list[str] = []
+        for name in self.split("clusters"):
+            if len(name) > MAX_NAME:
+                self.error("clusters", name[:40] + "...", f"a cluster name is longer than {MAX_NAME} characters")
+            elif name not in names:
+                names.append(name)
+        return tuple(names)
+
     def organisation_id(self) -> str | None:
-        value = self.text("organisation_id")
+        # 64 characters hold any VAT, enterprise number or PIC, and stay under the 80 of a slug, so two
+        # identifiers never share an actor IRI by truncation.
+        value = self.text("organisation_id", max_length=64)
         if value is None:
             return None
         normalised = _ID_PUNCTUATION.sub("", value).upper()
@@ -535,7 +546,7 @@ class _RowParser:
         actor_type = self.single("actor_type", "actor-type", required=True)
         size = self.single("size", "size")
         sectors = self.many("sectors", "sector", required=True)
-        clusters = tuple(dict.fromkeys(self.split("clusters")))
+        clusters = self.clusters()
         product_classes = self.many("product_classes", "product-class")
         gmp_status = self.single("gmp_status", "gmp-status")
         stages = self.stages()
