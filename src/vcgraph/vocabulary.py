@@ -72,14 +72,15 @@ class Scheme:
             return
         # A notation wins over a label that happens to equal another concept's notation; labels of the same
         # rank that collide stay ambiguous (the set keeps every candidate).
-        ranked = f"{priority}:{key}"
-        self._index.setdefault(ranked, set()).add(concept)
+        self._index.setdefault(f"{priority}:{key}", set()).add(concept)
+        # Then without any space at all, after every exact key: "< 6m" is "<6m", "S 07" is "S07".
+        self._index.setdefault(f"{priority + 3}:{key.replace(' ', '')}", set()).add(concept)
         self._display.setdefault(key, text)
 
     def candidates(self, text: str) -> list[NamedNode]:
         key = normalise(text)
-        for priority in (0, 1, 2):
-            found = self._index.get(f"{priority}:{key}")
+        for priority in range(6):
+            found = self._index.get(f"{priority}:{key if priority < 3 else key.replace(' ', '')}")
             if found:
                 return sorted(found, key=lambda c: c.value)
         return []

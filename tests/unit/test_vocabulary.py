@@ -47,6 +47,10 @@ def test_an_alt_label_matches(vocabularies: Vocabularies) -> None:
     assert vocabularies.match("stage", "dsp") == vocab("stage", "S05")
 
 
+def test_spaces_inside_a_value_do_not_matter(vocabularies: Vocabularies) -> None:
+    assert vocabularies.match("urgency", "< 6 m") == NamedNode("https://w3id.org/vcgraph/vocab/urgency/lt6m")
+
+
 def test_a_narrower_technology_matches_by_its_dotted_notation(vocabularies: Vocabularies) -> None:
     assert vocabularies.match("technology", "T04.02") == vocab("technology", "T04.02")
 
