@@ -16,6 +16,11 @@ Decisions the template leaves open, taken here:
 * ``consent_contact`` accepts ``yes``/``no`` and their French and boolean spellings (``oui``, ``non``, ``true``,
   ``false``: what a spreadsheet checkbox exports).
 * Free text of a need may not hold an e-mail address: personal data goes to ``contact_email`` only.
+* ``country`` is ISO 3166-1 alpha-2: ``EL`` and ``UK`` (NUTS spellings) are refused with ``GR``/``GB`` suggested;
+  a ``nuts`` code belongs to the country whose NUTS prefix it carries (``GR`` -> ``EL..``, ``GB`` -> ``UK..``).
+* A TRL (``trl_Txx``, ``needN_min_trl``) is a whole number 1-9 or any label of the trl scheme (``TRL 6``).
+* ``organisation_id`` holds at most 64 characters, names at most 300, need texts at most 1000.
+* A header with no answer row is an error: ingesting it would empty the wave.
 """
 
 from __future__ import annotations
