@@ -45,6 +45,11 @@ def test_a_semicolon_separated_csv_is_read_and_semicolons_inside_quotes_stay_in_
     assert table.rows[0][1]["sectors"] == "biopharma; ict"
 
 
+def test_an_excel_separator_hint_line_names_the_separator_and_is_not_a_row() -> None:
+    table = read_survey_bytes(b"sep=;\nresponse_id;organisation\nR-1;Acme, Inc\n")
+    assert table.rows == [(2, {"response_id": "R-1", "organisation": "Acme, Inc"})]
+
+
 def test_a_blank_row_is_skipped_but_still_counted() -> None:
     table = read_survey_bytes(b"response_id\nR-1\n\n,\nR-2\n")
     assert [number for number, _ in table.rows] == [2, 5]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,10 +68,16 @@ def _read_csv(data: bytes, name: str) -> SurveyTable:
         ) from exc
     if "\x00" in text:
         raise SurveyReadError(f"{name} is a binary file, not a CSV or XLSX survey export")
-    header_line = text.splitlines()[0] if text.splitlines() else ""
-    # The separator is the one the header uses most: template column names contain none of them, whereas ';'
-    # is also the multi-value separator inside cells, so the body must not vote.
-    delimiter = max(DELIMITERS, key=header_line.count)
+    lines = text.splitlines()
+    hint = re.fullmatch(r"sep=(.)", lines[0].strip()) if lines else None
+    if hint:
+        # Excel's "sep=;" first line names the separator and is not a row (Excel does not show it either).
+        delimiter = hint.group(1)
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    else:
+        # The separator is the one the header uses most: template column names contain none of them, whereas
+        # ';' is also the multi-value separator inside cells, so the body must not vote.
+        delimiter = max(DELIMITERS, key=lines[0].count) if lines else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = list(reader)
