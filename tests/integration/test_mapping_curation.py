@@ -140,7 +140,9 @@ def test_respondent_text_is_written_to_an_xlsx_sheet_as_text_never_as_a_formula(
     from openpyxl import load_workbook
 
     sheet = write_sheet(curate(export, str(mapping_path), settings, vocabularies=vocabularies), tmp_path / "s.xlsx")
-    cells = [row[3] for row in load_workbook(sheet).active.iter_rows(min_row=2)]  # type: ignore[union-attr]
+    worksheet = load_workbook(sheet).active
+    assert worksheet is not None
+    cells = [row[3] for row in worksheet.iter_rows(min_row=2)]
     formula_cell = next(c for c in cells if str(c.value).startswith("=HYPERLINK"))
     assert formula_cell.data_type == "s"
     answers = {cells["raw_answer"] for _, cells in read_export(sheet).rows}

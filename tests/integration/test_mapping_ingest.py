@@ -83,7 +83,7 @@ def test_one_organisation_answering_two_waves_from_two_tools_is_one_actor(store:
 
     def actors(wave: str) -> set[str]:
         return {
-            q.subject.value
+            str(q.subject)
             for q in store.quads(minter.wave_graph(wave))
             if q.predicate == actor_type and q.object == actor_class
         }
