@@ -132,7 +132,7 @@ def test_malformed_query_is_400_with_the_parser_position(server: LiveServer) -> 
 def test_protocol_violations_in_the_url_are_400(
     server: LiveServer, params: list[tuple[str, str]], expected: str
 ) -> None:
-    response = server.client.get(server.url("/sparql"), params=params)
+    response = server.client.get(server.url("/sparql"), params=tuple(params))
     assert response.status_code == 400
     assert expected in response.text
 
