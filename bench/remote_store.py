@@ -428,12 +428,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--triples must be at least 1000 and --runs at least 1")
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="vcgraph-bench-") as tmp:
-        for size in args.triples:
+        for done, size in enumerate(args.triples, start=1):
             rows += bench_size(size, args.runs, args.virtuoso, Path(tmp))
-    report = markdown(rows, args.triples, args.runs)
-    print(report)
-    if args.write:
-        write_section(report)
+            if args.write:  # after each size, so a long run that is stopped still leaves its figures
+                write_section(markdown(rows, args.triples[:done], args.runs))
+    print(markdown(rows, args.triples, args.runs))
     return 0
 
 

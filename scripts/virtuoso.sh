@@ -147,9 +147,16 @@ secure() {
     # First start: replace the well-known dba/dba with a random password before anything else can connect.
     if [[ ! -f $PASSWORD_FILE ]]; then
         local new
-        new=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
-        "$ISQL" "127.0.0.1:$SQL_PORT" dba dba exec="set password dba $new;" >/dev/null
+        new=v$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+        # USER_SET_PASSWORD takes a string; "set password" takes identifiers and fails on one starting with
+        # a digit. isql exits 0 on SQL errors, so the new password is checked by logging in with it.
+        "$ISQL" "127.0.0.1:$SQL_PORT" dba dba exec="USER_SET_PASSWORD('dba', '$new');" >/dev/null
         (umask 077 && echo "$new" >"$PASSWORD_FILE")
+        if ! running; then
+            rm -f "$PASSWORD_FILE"
+            "$ISQL" "127.0.0.1:$SQL_PORT" dba dba exec="shutdown;" >/dev/null 2>&1 || true
+            die "could not set the dba password; virtuoso stopped"
+        fi
     fi
 }
 

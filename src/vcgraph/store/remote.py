@@ -619,14 +619,22 @@ def _check_status(response: httpx.Response, url: str, what: str) -> None:
 _TIMEOUT_STATES = re.compile(r"\bS1T00\b|\bSR171\b")
 
 
+def _decoded(text: str) -> str:
+    # Codepoint escapes are rare; skipping the substitution keeps the common case at one scan of the text.
+    return decode_escapes(text) if "\\u" in text or "\\U" in text else text
+
+
 def _names_its_dataset(text: str) -> bool:
     """Whether the query says its own dataset with FROM / FROM NAMED."""
-    return any(token.keyword == "FROM" for token in tokens(decode_escapes(text)))
+    decoded = _decoded(text)
+    if "from" not in decoded.lower():
+        return False
+    return any(token.keyword == "FROM" for token in tokens(decoded))
 
 
 def _query_form(text: str) -> str | None:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of these keywords in the text, None if none is."""
-    for token in tokens(decode_escapes(text)):
+    for token in tokens(_decoded(text)):
         keyword = token.keyword
         if keyword in _FORMS:
             return keyword
