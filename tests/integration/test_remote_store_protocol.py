@@ -501,7 +501,13 @@ def test_update_url_defaults_to_the_query_url_for_a_single_endpoint_store(monkey
 
 @pytest.mark.parametrize(
     ("variable", "value"),
-    [("VCGRAPH_STORE_TIMEOUT", "soon"), ("VCGRAPH_STORE_BATCH", "-5"), ("VCGRAPH_STORE_AUTH", "kerberos")],
+    [
+        ("VCGRAPH_STORE_TIMEOUT", "soon"),
+        ("VCGRAPH_STORE_TIMEOUT", "0"),
+        ("VCGRAPH_STORE_BATCH", "-5"),
+        ("VCGRAPH_STORE_BATCH", "1.5"),
+        ("VCGRAPH_STORE_AUTH", "kerberos"),
+    ],
 )
 def test_bad_remote_setting_is_refused_naming_the_variable(
     monkeypatch: pytest.MonkeyPatch, variable: str, value: str

@@ -9,13 +9,31 @@ We speak HTTP with httpx rather than SPARQLWrapper, for reasons that decide corr
 * SPARQLWrapper (urllib) opens a new TCP connection per request; httpx keeps a connection pool, which matters
   when one question costs several round trips (graph list, query) and the endpoint must add only milliseconds;
 * SPARQLWrapper hides the HTTP status and headers behind its own exceptions and treats every 2xx alike, while a
-  partial answer must be told from a full one by its status (Virtuoso's 206) and headers (``X-SQL-State``);
+  partial answer must be told from a full one by its status and headers (Virtuoso: 206, or 200 with
+  ``X-SQL-State``, or ``X-SPARQL-MaxRows`` when its row limit cut the answer);
 * SPARQLWrapper has one socket timeout; we need separate connect and read timeouts, and a write path (Graph
   Store Protocol with a raw N-Triples body) that it does not offer.
 
 A store that runs out of time may still answer ``200 OK`` and cut its body (Oxigraph server appends an error
 message to the stream). Every answer is therefore parsed completely before it is returned: a body that does not
 parse to the end raises :class:`TruncatedResult`, never a shorter result.
+
+Configuration (``open_store`` reads it when ``VCGRAPH_STORE`` is an ``http(s)://`` URL, the query endpoint):
+
+=================================  ===================================================================
+``VCGRAPH_UPDATE_URL``             SPARQL Update endpoint (default: ``.../query`` -> ``.../update``, else the
+                                   query URL itself, as on Virtuoso's ``/sparql``)
+``VCGRAPH_GSP_URL``                Graph Store Protocol endpoint for bulk writes (default: none, writes go
+                                   through SPARQL Update)
+``VCGRAPH_STORE_USER`` / ``_PASSWORD``  credentials, sent on every request (``VCGRAPH_STORE_AUTH``: ``basic``
+                                   or ``digest``)
+``VCGRAPH_STORE_TIMEOUT``          seconds per HTTP call (default 30)
+``VCGRAPH_STORE_BATCH``            triples per write request (default 50000)
+``VCGRAPH_STORE_DEFAULT_GRAPH``    IRI of the graph that stands for the port's default graph, for stores
+                                   without one of their own (Virtuoso)
+``VCGRAPH_STORE_GRAPH_PREFIXES``   space-separated IRI prefixes of the graphs that are vcgraph's, on a shared
+                                   store (Virtuoso's system graphs, other services' graphs are then ignored)
+=================================  ===================================================================
 """
 
 from __future__ import annotations
@@ -110,7 +128,7 @@ class RemoteSettings:
             password=env.get("VCGRAPH_STORE_PASSWORD") or None,
             auth_scheme=auth,  # type: ignore[arg-type]
             timeout=_positive_number("VCGRAPH_STORE_TIMEOUT", env.get("VCGRAPH_STORE_TIMEOUT"), 30.0),
-            batch_size=int(_positive_number("VCGRAPH_STORE_BATCH", env.get("VCGRAPH_STORE_BATCH"), 50_000)),
+            batch_size=_positive_integer("VCGRAPH_STORE_BATCH", env.get("VCGRAPH_STORE_BATCH"), 50_000),
             default_graph_iri=env.get("VCGRAPH_STORE_DEFAULT_GRAPH") or None,
             graph_prefixes=tuple(env.get("VCGRAPH_STORE_GRAPH_PREFIXES", "").split()) or None,
         )
@@ -132,6 +150,14 @@ def _positive_number(name: str, raw: str | None, default: float) -> float:
     if value <= 0:
         raise StoreError(f"{name} must be a positive number, not {raw!r}")
     return value
+
+
+def _positive_integer(name: str, raw: str | None, default: int) -> int:
+    if raw is None or raw == "":
+        return default
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise StoreError(f"{name} must be a positive integer, not {raw!r}")
+    return int(raw)
 
 
 def _excerpt(text: str) -> str:
