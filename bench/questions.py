@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import platform
 import random
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -190,9 +189,19 @@ def organisation_quads(index: int, vocab: Vocab, leaves: list[str], rng: random.
             f"{r} <{PROV}wasAttributedTo> {a} {graph} .",
         ]
 
-        def statement(path: str, kind: str, extra: list[tuple[str, str]]) -> None:
+        def statement(
+            path: str,
+            kind: str,
+            extra: list[tuple[str, str]],
+            response: str = response,
+            graph: str = graph,
+            a: str = a,
+            r: str = r,
+            wave_iri: str = wave_iri,
+            out: list[str] = quads,
+        ) -> None:
             s = iri(f"{response}/{path}")
-            quads.extend(
+            out.extend(
                 [
                     f"{s} <{RDF}type> <{BM}{kind}> {graph} .",
                     f"{s} <{BM}actor> {a} {graph} .",
@@ -200,7 +209,7 @@ def organisation_quads(index: int, vocab: Vocab, leaves: list[str], rng: random.
                     f"{s} <{PROV}wasDerivedFrom> {r} {graph} .",
                 ]
             )
-            quads.extend(f"{s} <{p}> {o} {graph} ." for p, o in extra)
+            out.extend(f"{s} <{p}> {o} {graph} ." for p, o in extra)
 
         for stage in rng.sample(vocab.stages, 4):
             mode = rng.choice(STAGE_MODES)
@@ -329,15 +338,15 @@ def measure(
         bound = validate_parameters(store, dataset, info, params, "en", settings.base_iri)
         texts = [bind_parameters(info.text, binding) for binding in bound.bindings()]
 
-        def raw() -> None:
+        def raw(texts: list[str] = texts) -> None:
             for text in texts:
                 outcome = store.query(text, dataset=public_dataset(store, settings))
                 assert isinstance(outcome, QuerySolutions)
                 for _ in outcome:
                     pass
 
-        def service() -> None:
-            run_question(store, settings, info.id, params)
+        def service(name: str = info.id, params: dict[str, str] = params) -> None:
+            run_question(store, settings, name, params)
 
         raw_ms, service_ms = compare(raw, service, repeat)
         answer = run_question(store, settings, info.id, params, limit=None)
@@ -350,9 +359,11 @@ def report(runs: list[tuple[int, int, float, list[Measure], dict[str, str]]], re
     lines = [
         SECTION,
         "",
-        f"`python bench/questions.py` (run of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, pyoxigraph {pyoxigraph.__version__}, "
+        f"`python bench/questions.py` (run of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+        f"pyoxigraph {pyoxigraph.__version__}, "
         f"Python {platform.python_version()}, {platform.machine()}, in-memory store, 2 cores shared with other jobs; "
-        f"best of {repeat} alternated runs per side after a warm-up, {repeat_50k} run without warm-up at 50k). Synthetic graphs built as quads following docs/model.md (real `ontology/vocab-*.ttl`, a 216-region "
+        f"best of {repeat} alternated runs per side after a warm-up, {repeat_50k} run without warm-up at 50k). "
+        "Synthetic graphs built as quads following docs/model.md (real `ontology/vocab-*.ttl`, a 216-region "
         "NUTS tree, two waves). **raw** = the `.rq` file with its parameters bound, on pyoxigraph, every row read; "
         "**service** = `run_question` (validation against the store, binding, the same query, shaping, paging). "
         "Budget: the service may add max(20 % of raw, 2 ms).",
