@@ -116,22 +116,30 @@ class QuestionAnswer:
         return table
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_LITERAL_KINDS: dict[str, type] = {
+    **{_XSD + name: int for name in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")},
+    **{_XSD + name: float for name in ("decimal", "double", "float")},
+    _XSD + "boolean": bool,
+}
+
+
 def term_json(term: Term | None) -> Any:
     """A term as plain JSON: IRIs as strings, numbers and booleans as such, other literals as text."""
     if term is None:
         return None
-    if isinstance(term, Literal):
-        datatype = term.datatype.value
-        if datatype.endswith(("#integer", "#int", "#long", "#nonNegativeInteger")):
-            return int(term.value)
-        if datatype.endswith(("#decimal", "#double", "#float")):
-            return float(term.value)
-        if datatype.endswith("#boolean"):
-            return term.value == "true"
+    if isinstance(term, NamedNode):
         return term.value
-    if isinstance(term, BlankNode):
-        return f"_:{term.value}"
-    return term.value
+    if isinstance(term, Literal):
+        kind = _LITERAL_KINDS.get(term.datatype.value)
+        if kind is int:
+            return int(term.value)
+        if kind is float:
+            return float(term.value)
+        if kind is bool:
+            return term.value in ("true", "1")
+        return term.value
+    return f"_:{term.value}"
 
 
 @dataclass

@@ -174,6 +174,16 @@ def read_question_file(path: Path) -> QuestionInfo:
     return _parse_cached(path, stat.st_mtime_ns, stat.st_size)
 
 
+@lru_cache(maxsize=16)
+def _query_files(queries_dir: Path, mtime_ns: int) -> tuple[Path, ...]:
+    # a directory's mtime changes when a file is added, removed or renamed: listing again is needed only then
+    return tuple(sorted(queries_dir.glob("*.rq")))
+
+
 def load_catalog(queries_dir: Path) -> dict[str, QuestionInfo]:
     """Every question file of ``queries_dir`` by id, in file-name order."""
-    return {info.id: info for info in (read_question_file(p) for p in sorted(queries_dir.glob("*.rq")))}
+    try:
+        files = _query_files(queries_dir, queries_dir.stat().st_mtime_ns)
+    except FileNotFoundError:
+        return {}
+    return {info.id: info for info in (read_question_file(p) for p in files)}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import Any
 
@@ -871,7 +870,7 @@ def actors(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
 
 
 def _local_name(property_iri: str) -> str:
-    return re.split(r"[#/]", property_iri)[-1]
+    return property_iri.rpartition("#")[2].rpartition("/")[2]
 
 
 def _value_json(row: Row) -> Any:
