@@ -365,9 +365,11 @@ def report(runs: list[tuple[int, int, float, list[Measure], dict[str, str]]], re
         f"`python bench/questions.py` (run of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
         f"pyoxigraph {pyoxigraph.__version__}, "
         f"Python {platform.python_version()}, {platform.machine()}, in-memory store, 2 cores shared with other jobs; "
-        f"best of {repeat} alternated runs per side after a warm-up, {repeat_large} run(s) without warm-up from {LARGE:,} organisations). "
+        f"best of {repeat} alternated runs per side after a warm-up, {repeat_large} run(s) without warm-up "
+        f"from {LARGE:,} organisations). "
         "Synthetic graphs built as quads following docs/model.md (real `ontology/vocab-*.ttl`, a 216-region "
-        "NUTS tree, two waves). **raw** = the `.rq` file with its parameters bound, on pyoxigraph, every value of every row read; "
+        "NUTS tree, two waves). **raw** = the `.rq` file with its parameters bound, on pyoxigraph, every value "
+        "of every row read; "
         "**service** = `run_question` (validation against the store, binding, the same query, shaping, paging). "
         "Budget: the service may add max(20 % of raw, 2 ms).",
         "",
