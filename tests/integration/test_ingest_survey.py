@@ -346,3 +346,13 @@ def test_the_demo_survey_ingests_with_the_project_ontology(tmp_path: Path) -> No
     report = ingest_survey(store, settings, DEMO, WAVE)
     assert report.ok, report.text()
     assert NamedNode(WAVE_GRAPH.value) in store.graphs()
+
+
+@pytest.mark.skipif(not (ROOT / "ontology" / "vcgraph.ttl").exists(), reason="ontology/ not in this checkout")
+def test_reloading_the_project_reference_data_changes_nothing(tmp_path: Path) -> None:
+    settings = Settings(store=str(tmp_path / "store"), home=ROOT)
+    store = OxigraphStore(tmp_path / "store")
+    counts = ensure_reference_data(store, settings)
+    before = quads(store)
+    assert ensure_reference_data(store, settings) == counts and quads(store) == before
+    assert all(counts.values())
