@@ -135,7 +135,7 @@ def replace_changed_graphs(store: Store, graphs: Mapping[NamedNode, list[Triple]
 
 
 @dataclass
-class _Checked:
+class CheckedSurvey:
     """The outcome of the template and SHACL steps on one file."""
 
     template: TemplateResult
@@ -152,7 +152,7 @@ def check_survey(
     *,
     quarantine: bool = False,
     progress: Callable[[int, int], None] | None = None,
-) -> _Checked:
+) -> CheckedSurvey:
     """Read, check and map a file; with ``quarantine``, drop the rows SHACL rejects and map the rest again."""
     vocabularies = Vocabularies.from_triples(reference.vocabularies, required=SCHEMES)
     try:
@@ -161,7 +161,7 @@ def check_survey(
         # An unreadable file is the respondent's problem like a bad cell: reported, not raised, so every caller
         # (CLI, API) shows it the same way and exits/answers with a 4xx-like outcome.
         failed = TemplateResult(errors=[RowError(FILE_ROW, "", "", str(exc))])
-        return _Checked(failed, [], WaveTriples([], []), ValidationReport())
+        return CheckedSurvey(failed, [], WaveTriples([], []), ValidationReport())
     template = parse_table(table, vocabularies, reference.nuts_index, progress)
     minter = Minter(settings.base_iri)
     shapes_reference = reference.vocabularies + reference.nuts
@@ -180,7 +180,7 @@ def check_survey(
             break
         records = [r for r in records if r.row not in rejected]
     shacl.errors = shacl_errors
-    return _Checked(template, records, triples, shacl)
+    return CheckedSurvey(template, records, triples, shacl)
 
 
 def ingest_survey(
