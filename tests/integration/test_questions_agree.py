@@ -34,6 +34,7 @@ def example(name: str, settings: Settings) -> dict[str, str]:
     info = next(i for i in list_questions(settings) if i.id == name)
     return FIXTURE_PARAMS.get(name, info.example)
 
+
 pytestmark = pytest.mark.integration
 
 
