@@ -89,7 +89,10 @@ def init(store: StoreOption = None) -> None:
 
     settings = settings_for(store)
     with opened_store(settings) as st:
-        ensure_reference_data(st, settings)
+        try:
+            ensure_reference_data(st, settings)
+        except ValueError as exc:  # a broken ontology/, shapes/ or NUTS file of this checkout
+            fail(str(exc))
     out.print(f"reference data loaded into {settings.store}")
 
 
@@ -106,7 +109,7 @@ def ingest(
 
     By default a file with any invalid row is rejected whole and nothing is written (exit code 1).
     """
-    from vcgraph.service.ingest import IngestError, ingest_survey
+    from vcgraph.service.ingest import ingest_survey
 
     settings = settings_for(store)
     if not file.is_file():
@@ -119,7 +122,7 @@ def ingest(
 
         try:
             report = ingest_survey(st, settings, file, wave, quarantine=quarantine, progress=advance)
-        except IngestError as exc:
+        except ValueError as exc:  # IngestError (bad wave id), or a broken ontology/, shapes/ or NUTS file
             progress.stop()
             fail(str(exc))
     for warning in report.warnings:
@@ -162,13 +165,16 @@ def validate(
     if format not in ("text", "turtle"):
         fail(f"--format must be text or turtle, not {format!r}")
     settings = settings_for(store)
-    if file is not None:
-        if not file.is_file():
-            fail(f"{file}: no such file")
-        report = validate_file(settings, file)
-    else:
-        with opened_store(settings, read_only=True) as st:
-            report = validate_store(st, settings)
+    try:
+        if file is not None:
+            if not file.is_file():
+                fail(f"{file}: no such file")
+            report = validate_file(settings, file)
+        else:
+            with opened_store(settings, read_only=True) as st:
+                report = validate_store(st, settings)
+    except ValueError as exc:  # a broken ontology/, shapes/ or NUTS file of this checkout
+        fail(str(exc))
     if format == "turtle":
         sys.stdout.write(report.to_turtle())
     else:
