@@ -30,6 +30,17 @@ class Settings:
     default_graph: DefaultGraphMode = "union"
     admin_token: str | None = None
     home: Path = field(default_factory=project_root)
+    # Protection of a public endpoint (issue "stay up, lose nothing, let no one in"): every query from outside is
+    # stopped at `query_timeout` seconds, answers are cut at `max_rows` rows (with an explicit marker), query texts
+    # over `max_query_bytes` and uploads over `max_upload_bytes` are refused, at most `max_concurrent` requests run
+    # at once (the rest get a fast 503), and `DROP ALL`/`CLEAR ALL` need `allow_destructive`.
+    query_timeout: float = 30.0
+    max_rows: int = 100_000
+    max_query_bytes: int = 100_000
+    max_upload_bytes: int = 50 * 1024 * 1024
+    max_concurrent: int = 16
+    query_workers: int = 2
+    allow_destructive: bool = False
 
     @property
     def ontology_dir(self) -> Path:
@@ -48,6 +59,28 @@ class Settings:
         return self.home / "data"
 
 
+def _number(name: str, default: float, *, minimum: float, integer: bool = False) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw) if integer else float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a {'whole ' if integer else ''}number, not {raw!r}") from None
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, not {raw!r}")
+    return value
+
+
+def _flag(name: str) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(f"{name} must be true or false, not {raw!r}")
+
+
 def load_settings(store: str | None = None) -> Settings:
     """Settings from VCGRAPH_* environment variables; an explicit ``store`` (``--store``) wins."""
     base = os.environ.get("VCGRAPH_BASE_IRI", DEFAULT_BASE_IRI)
@@ -64,4 +97,11 @@ def load_settings(store: str | None = None) -> Settings:
         base_iri=base,
         default_graph=mode,  # type: ignore[arg-type]
         admin_token=os.environ.get("VCGRAPH_ADMIN_TOKEN") or None,
+        query_timeout=_number("VCGRAPH_QUERY_TIMEOUT", 30.0, minimum=0.1),
+        max_rows=int(_number("VCGRAPH_MAX_ROWS", 100_000, minimum=1, integer=True)),
+        max_query_bytes=int(_number("VCGRAPH_MAX_QUERY_BYTES", 100_000, minimum=64, integer=True)),
+        max_upload_bytes=int(_number("VCGRAPH_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1024, integer=True)),
+        max_concurrent=int(_number("VCGRAPH_MAX_CONCURRENT", 16, minimum=1, integer=True)),
+        query_workers=int(_number("VCGRAPH_QUERY_WORKERS", 2, minimum=1, integer=True)),
+        allow_destructive=_flag("VCGRAPH_ALLOW_DESTRUCTIVE"),
     )
