@@ -5,15 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode, QuerySolutions, RdfFormat, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, RdfFormat, Triple
 
 from vcgraph.store import Dataset, StoreError, open_store
+from vcgraph.store import oxigraph as adapter
 from vcgraph.store.oxigraph import OxigraphStore
 
 G1 = NamedNode("http://example.org/g1")
 G2 = NamedNode("http://example.org/g2")
 S = NamedNode("http://example.org/s")
 P = NamedNode("http://example.org/p")
+
+
+def text(term: object) -> str:
+    assert isinstance(term, Literal)
+    return term.value
 
 
 def triple(value: str) -> Triple:
@@ -24,8 +30,8 @@ def test_replace_graphs_swaps_content_of_every_graph(tmp_path: Path) -> None:
     store = open_store(str(tmp_path / "store"))
     store.replace_graphs({G1: [triple("old")], G2: [triple("old2")]})
     store.replace_graphs({G1: [triple("new")]})
-    assert {q.object.value for q in store.quads(G1)} == {"new"}
-    assert {q.object.value for q in store.quads(G2)} == {"old2"}
+    assert {text(q.object) for q in store.quads(G1)} == {"new"}
+    assert {text(q.object) for q in store.quads(G2)} == {"old2"}
     assert store.graphs() == [G1, G2]
 
 
@@ -45,7 +51,7 @@ def test_failed_replace_keeps_the_old_content(tmp_path: Path) -> None:
 
     with pytest.raises(RuntimeError):
         store.replace_graphs({G1: broken()})  # type: ignore[dict-item]
-    assert {q.object.value for q in store.quads(G1)} == {"old"}
+    assert {text(q.object) for q in store.quads(G1)} == {"old"}
     assert store.graphs() == [G1]
 
 
@@ -72,6 +78,51 @@ def test_second_writer_on_the_same_directory_is_refused(tmp_path: Path) -> None:
     first.close()
 
 
-def test_remote_locations_are_refused_clearly() -> None:
-    with pytest.raises(StoreError, match="remote"):
-        open_store("http://127.0.0.1:7878/query")
+def values(store: OxigraphStore, graph: NamedNode) -> set[str]:
+    return {text(q.object) for q in store.quads(graph)}
+
+
+def test_small_change_is_applied_as_a_diff(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = OxigraphStore(tmp_path / "store")
+    store.replace_graphs({G1: [triple(str(i)) for i in range(100)]})
+    monkeypatch.setattr(store, "_swap_through_staging", lambda graphs: pytest.fail("should not stage"))
+    store.replace_graphs({G1: [triple(str(i)) for i in range(1, 101)]})
+    assert values(store, G1) == {str(i) for i in range(1, 101)}
+
+
+def test_large_change_goes_through_staging(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(adapter, "DIFF_LIMIT", 10)
+    store = OxigraphStore(tmp_path / "store")
+    store.replace_graphs({G1: [triple(str(i)) for i in range(50)], G2: [triple("kept")]})
+    store.replace_graphs({G1: [triple(f"n{i}") for i in range(50)]})
+    assert values(store, G1) == {f"n{i}" for i in range(50)}
+    assert values(store, G2) == {"kept"}
+    assert store.graphs() == [G1, G2]
+
+
+def test_blank_nodes_survive_a_replacement(tmp_path: Path) -> None:
+    store = OxigraphStore(tmp_path / "store")
+    node = BlankNode("b1")
+    store.replace_graphs({G1: [Triple(node, P, Literal("x"))]})
+    store.replace_graphs({G1: [Triple(node, P, Literal("y"))]})
+    assert [text(q.object) for q in store.quads(G1)] == ["y"]
+
+
+def test_replacing_with_the_same_content_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = OxigraphStore(tmp_path / "store")
+    store.replace_graphs({G1: [triple("a")]})
+
+    class ReadOnlyProxy:
+        """Forwards reads to the real pyoxigraph store; any write fails the test."""
+
+        def __init__(self, inner: object) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name: str) -> object:
+            if name in ("extend", "update", "add", "remove", "remove_graph", "bulk_extend", "load"):
+                pytest.fail(f"no write expected, got {name}")
+            return getattr(self.inner, name)
+
+    monkeypatch.setattr(store, "_store", ReadOnlyProxy(store._store))
+    store.replace_graphs({G1: [triple("a")]})
+    assert values(store, G1) == {"a"}

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from pyoxigraph import (
+    BlankNode,
     DefaultGraph,
     NamedNode,
     Quad,
@@ -19,6 +20,20 @@ from pyoxigraph import Store as _OxStore
 from vcgraph.store.port import Dataset, GraphName, QueryOutcome, StoreError
 
 STAGING = "urn:vcgraph:staging:"
+# Above this many changed quads, an update request's text would cost more than staging and moving the graph.
+DIFF_LIMIT = 20_000
+
+
+def _has_blank_node(quad: Quad) -> bool:
+    return isinstance(quad.subject, BlankNode) or isinstance(quad.object, BlankNode)
+
+
+def _quad_block(quads: list[Quad]) -> str:
+    """``GRAPH <g> { s p o . ... }`` blocks in N-Triples syntax (pyoxigraph's ``str()`` of each term)."""
+    by_graph: dict[str, list[str]] = {}
+    for q in quads:
+        by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
+    return "".join(f"GRAPH {graph} {{\n" + "\n".join(lines) + "\n}\n" for graph, lines in by_graph.items())
 
 
 class OxigraphStore:
@@ -58,9 +73,35 @@ class OxigraphStore:
         self._store.update(update, base_iri=base_iri)
 
     def replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Triple]]) -> None:
-        # Stage every graph first (each extend() is one transaction), then swap all of them with one
-        # update request, which Oxigraph applies atomically: a crash before the swap leaves only staging
-        # graphs (removed below or by the next call), never a half-written wave.
+        # Every path below commits in ONE RocksDB transaction, so readers (snapshots) and a process killed at any
+        # moment see the old content or the new one, never a mix. The cheapest correct path is taken:
+        # - nothing to remove (a new wave): a single extend() of the new quads, all graphs together;
+        # - a small difference (a corrected file): one update request with DELETE DATA + INSERT DATA of the diff;
+        # - otherwise: stage the new content, then DROP + MOVE in one update request (copies every triple: slow).
+        # Materialising the new triples first also means a failing producer raises before anything is written.
+        new = {graph: set(triples) for graph, triples in graphs.items()}
+        old = {graph: {q.triple for q in self._store.quads_for_pattern(None, None, None, graph)} for graph in new}
+        removed = [Quad(t.subject, t.predicate, t.object, g) for g in new for t in old[g] - new[g]]
+        added = [Quad(t.subject, t.predicate, t.object, g) for g in new for t in new[g] - old[g]]
+        if not removed:
+            if added:
+                self._store.extend(added)
+            return
+        if len(removed) + len(added) <= DIFF_LIMIT and not any(_has_blank_node(q) for q in (*removed, *added)):
+            # DATA blocks cannot carry blank nodes (DELETE DATA forbids them, INSERT DATA would relabel them).
+            operations = []
+            if removed:
+                operations.append("DELETE DATA {\n" + _quad_block(removed) + "}")
+            if added:
+                operations.append("INSERT DATA {\n" + _quad_block(added) + "}")
+            self._store.update(" ;\n".join(operations))
+            return
+        self._swap_through_staging(new)
+
+    def _swap_through_staging(self, graphs: Mapping[NamedNode, Iterable[Triple]]) -> None:
+        # Stage every graph first (each extend() is one transaction), then swap all of them with one update
+        # request, which Oxigraph applies atomically: a crash before the swap leaves only staging graphs
+        # (removed below or by the next call, and never part of any answer), never a half-written wave.
         token = uuid.uuid4().hex
         staged: dict[NamedNode, NamedNode] = {}
         try:
