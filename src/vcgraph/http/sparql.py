@@ -29,6 +29,7 @@ from vcgraph.http.sparql_protocol import (
 from vcgraph.namespaces import PREFIXES
 from vcgraph.service.dataset import public_graphs
 from vcgraph.service.sparql import SparqlForbidden, SparqlRefused, answer, run_query, run_update
+from vcgraph.service.update_guard import guard_update
 from vcgraph.sparql.formats import GRAPH_FORMATS, content_type, offered_types
 from vcgraph.store.port import QueryOutcome, Store
 
@@ -204,6 +205,7 @@ async def sparql_update(request: Request) -> Response:
         )
     except ProtocolError as exc:
         raise _plain(exc.status, exc.message) from None
+    guard_update(settings, parsed.update)  # DROP/CLEAR ALL|DEFAULT|NAMED: 403 unless VCGRAPH_ALLOW_DESTRUCTIVE
 
     base_iri = str(request.url_for("sparql_update"))
 

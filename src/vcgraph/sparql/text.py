@@ -291,3 +291,27 @@ def sparql11_group_concat(text: str) -> str:
         position = offset
     out.append(text[position:])
     return "".join(out)
+
+
+_DESTRUCTIVE_TARGETS = {"ALL", "DEFAULT", "NAMED"}
+
+
+def destructive_operations(text: str) -> list[Forbidden]:
+    """``DROP``/``CLEAR`` operations that empty more than one named graph: ``ALL``, ``DEFAULT`` or ``NAMED``
+    (with or without ``SILENT``), whatever the case and after ``\\uXXXX`` escapes.
+
+    ``DROP GRAPH <g>`` names what it removes and is not among them. ``DROP`` and ``CLEAR`` are keywords nowhere
+    else in SPARQL 1.1, so every occurrence outside strings, IRIs and comments starts such an operation.
+    """
+    found: list[Forbidden] = []
+    significant = [t for t in tokens(decode_escapes(text)) if t.kind not in ("ws", "comment")]
+    for index, token in enumerate(significant):
+        if token.keyword not in ("DROP", "CLEAR"):
+            continue
+        following = significant[index + 1 : index + 3]
+        if following and following[0].keyword == "SILENT":
+            following = following[1:]
+        if following and following[0].keyword in _DESTRUCTIVE_TARGETS:
+            operation = f"{token.keyword} {following[0].keyword}"
+            found.append(Forbidden(operation, token.start, f"{operation} would empty graphs wholesale"))
+    return found
