@@ -1,6 +1,8 @@
 """SPARQL 1.1 Graph Store HTTP Protocol at /sparql/store, indirect identification (``?default``, ``?graph=``).
 
 Reads (GET, HEAD) are public and see public graphs only; writes (PUT, POST, DELETE) need the admin token.
+Uploads are capped at ``VCGRAPH_MAX_UPLOAD_BYTES`` and parsed by :mod:`vcgraph.rdf.safe_parse` only (nothing in
+them is fetched or expanded); ``DELETE ?default`` is refused unless ``VCGRAPH_ALLOW_DESTRUCTIVE``.
 ``?default`` is the store's own default graph (where an RDF file without graph names lands), whatever
 ``VCGRAPH_DEFAULT_GRAPH`` says about the default graph of queries.
 """
@@ -14,17 +16,19 @@ from collections.abc import Iterable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pyoxigraph import DefaultGraph, NamedNode, Triple, parse
+from pyoxigraph import DefaultGraph, NamedNode, Triple
 from starlette.concurrency import run_in_threadpool
 
 from vcgraph.http.auth import require_admin
-from vcgraph.http.bodies import MAX_GRAPH_BYTES, read_body
+from vcgraph.http.bodies import read_body
 from vcgraph.http.deps import get_settings, get_store
-from vcgraph.http.errors import ApiError
+from vcgraph.http.errors import ApiError, error_code
 from vcgraph.http.negotiation import negotiate
 from vcgraph.http.sparql_protocol import media_type_and_charset
 from vcgraph.namespaces import Minter
-from vcgraph.sparql.formats import GRAPH_FORMATS, GRAPH_UPLOAD_FORMATS, content_type
+from vcgraph.rdf.safe_parse import RdfUploadError, parse_rdf_upload
+from vcgraph.service.update_guard import default_graph_delete_refusal
+from vcgraph.sparql.formats import GRAPH_FORMATS, content_type
 from vcgraph.store.port import GraphName, Store
 
 router = APIRouter(tags=["SPARQL 1.1"])
@@ -64,30 +68,20 @@ def _describe_graph(graph: GraphName) -> str:
     return "the default graph" if isinstance(graph, DefaultGraph) else f"graph <{graph.value}>"
 
 
-def _parse_rdf(body: bytes, media_type: str | None, base_iri: str) -> list[Triple]:
-    """Triples of an uploaded document; multipart bodies give the union of their parts."""
-    if media_type is None:
-        raise ApiError(
-            415, "unsupported_media_type", "missing Content-Type: send Turtle, N-Triples, RDF/XML or JSON-LD"
-        )
-    if media_type.startswith("multipart/"):
+def _parse_rdf(body: bytes, media_type: str | None, base_iri: str, max_bytes: int) -> list[Triple]:
+    """Triples of one uploaded document, through the guarded parser (no fetching, no entities, sniffed)."""
+    if media_type is not None and media_type.startswith("multipart/"):
         raise ApiError(415, "unsupported_media_type", "nested multipart bodies are not accepted")
-    rdf_format = GRAPH_UPLOAD_FORMATS.get(media_type)
-    if rdf_format is None:
-        accepted = ", ".join(GRAPH_UPLOAD_FORMATS)
-        raise ApiError(
-            415, "unsupported_media_type", f"Content-Type {media_type} is not an RDF format; send {accepted}"
-        )
     try:
-        return [Triple(q.subject, q.predicate, q.object) for q in parse(body, format=rdf_format, base_iri=base_iri)]
-    except SyntaxError as exc:
-        raise ApiError(400, "bad_request", f"the {media_type} body is not valid: {exc}") from None
+        return parse_rdf_upload(body, media_type, base_iri=base_iri, max_bytes=max_bytes)
+    except RdfUploadError as exc:
+        raise ApiError(exc.status, error_code(exc.status), exc.reason) from None
 
 
-def _read_upload(content_type_header: str | None, body: bytes, base_iri: str) -> list[Triple]:
+def _read_upload(content_type_header: str | None, body: bytes, base_iri: str, max_bytes: int) -> list[Triple]:
     media_type, _ = media_type_and_charset(content_type_header)
     if media_type != "multipart/form-data":
-        return _parse_rdf(body, media_type, base_iri)
+        return _parse_rdf(body, media_type, base_iri, max_bytes)
     # A multipart body (GSP 5.5): each part is an RDF document with its own Content-Type.
     header = f"Content-Type: {content_type_header}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1")
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(header + body)
@@ -100,7 +94,7 @@ def _read_upload(content_type_header: str | None, body: bytes, base_iri: str) ->
             raise ApiError(400, "bad_request", f"multipart part {index} has no content")
         part_type = part.get_content_type() if part.get("Content-Type") else None
         try:
-            triples += _parse_rdf(payload, part_type, base_iri)
+            triples += _parse_rdf(payload, part_type, base_iri, max_bytes)
         except ApiError as exc:
             raise ApiError(exc.status, exc.code, f"multipart part {index}: {exc.detail}") from None
     return triples
@@ -148,14 +142,19 @@ async def graph_store_write(request: Request) -> Response:
     graph = _target(request, allow_none=request.method == "POST")
     if request.method == "DELETE":
         assert graph is not None
+        refusal = default_graph_delete_refusal(settings) if isinstance(graph, DefaultGraph) else None
+        if refusal is not None:
+            raise ApiError(403, "forbidden", refusal)
         return await run_in_threadpool(_delete, store, graph)
-    body = await read_body(request, MAX_GRAPH_BYTES)
+    body = await read_body(request, settings.max_upload_bytes)
     created_new = graph is None
     if graph is None:
         # POST to the store itself (GSP 5.5): a fresh graph, named under the deployment's base IRI.
         graph = NamedNode(f"{settings.base_iri}graph/posted/{uuid.uuid4().hex}")
     base_iri = graph.value if isinstance(graph, NamedNode) else str(request.url_for("graph_store_read"))
-    triples = await run_in_threadpool(_read_upload, request.headers.get("content-type"), body, base_iri)
+    triples = await run_in_threadpool(
+        _read_upload, request.headers.get("content-type"), body, base_iri, settings.max_upload_bytes
+    )
     target = graph
 
     def write() -> Response:
@@ -184,4 +183,3 @@ def _delete(store: Store, graph: GraphName) -> Response:
         raise ApiError(404, "not_found", f"no {_describe_graph(graph)} in this store")
     store.clear_graph(graph)
     return Response(status_code=204)
-
