@@ -77,6 +77,7 @@ class _Resolver:
         self.empty = {normalise(label) for label in spec.empty}
         self.ticked = {normalise(label) for label in spec.ticked}
         self.unticked = {normalise(label) for label in spec.unticked}
+        self.blank_is_unticked = "" in self.unticked
         self._cache: dict[str, str | None] = {}
 
     def resolve(self, text: str) -> str | None:
@@ -165,6 +166,7 @@ def apply_mapping(table: ExportTable, mapping: Mapping, vocabularies: Vocabulari
                 plan.option_columns.append((value, found))
         if spec.other_columns:
             plan.other_column = index.find(spec.other_columns)
+        plan.simple = plan.column is not None and not plan.option_columns and plan.other_column is None
         plans.append(plan)
     if problems:  # the wrong mapping for this file: row-level messages would only repeat it
         return MappingResult([], problems, [], warnings)
@@ -218,9 +220,7 @@ class _FieldPlan:
     option_columns: list[tuple[str, str]] = field(default_factory=list)
     other_column: str | None = None
 
-    @property
-    def simple(self) -> bool:
-        return self.column is not None and not self.option_columns and self.other_column is None
+    simple: bool = False  # one column, no tick columns, no "other" column: set once the columns are found
 
     def fill(
         self,
@@ -240,29 +240,7 @@ class _FieldPlan:
         others: list[str] = []
 
         def unknown(column: str, text: str) -> None:
-            # Free names (clusters) are values as they stand; only coded answers are for a curator to map
-            if spec.is_coded and spec.other != "keep" and spec.other_into != spec.target:
-                key = (spec.curation_key, column, text)
-                entry = unmatched.get(key)
-                if entry is None:
-                    entry = unmatched[key] = UnmatchedAnswer(spec.curation_key, column, text, spec.scheme)
-                entry.rows.append(out.row)
-            if spec.other == "in-cell" or column == self.other_column:
-                others.append(text)  # kept as the "_other" free text, and offered for curation
-            elif spec.other == "keep":
-                values.append(text)
-            else:
-                hint = self.resolver.suggestions(text)
-                known = f"closest: {', '.join(hint)}; " if hint else ""
-                problems.append(
-                    RowError(
-                        out.row,
-                        column,
-                        text,
-                        f"matches no value of {spec.target} ({known}add it to the mapping's choices, or run "
-                        "`vcgraph curate` and fill the chosen value)",
-                    )
-                )
+            self._unknown(out, column, text, values, others, problems, unmatched)
 
         if spec.generate is not None:
             values.append(spec.generate.format(index=answer_number, row=out.row))
@@ -274,6 +252,8 @@ class _FieldPlan:
                 self._read_cell(raw, out.row, values, problems, unknown)
         for value, column in self.option_columns:
             raw = cells.get(column, "").strip()
+            if not raw and self.resolver.blank_is_unticked:
+                continue
             folded = normalise(raw)
             # Kobo label-mode exports and some LimeSurvey settings write the option's label instead of Y/1
             if folded in self.resolver.ticked or (raw and self.resolver.resolve(raw) == value):
@@ -303,6 +283,42 @@ class _FieldPlan:
         if others and spec.other_into:
             previous = out.values.get(spec.other_into)
             out.values[spec.other_into] = OTHER_TEXT_JOIN.join([*([previous] if previous else []), *others])
+
+    def _unknown(
+        self,
+        out: CanonicalRow,
+        column: str,
+        text: str,
+        values: list[str],
+        others: list[str],
+        problems: list[RowError],
+        unmatched: dict[tuple[str, str, str], UnmatchedAnswer],
+    ) -> None:
+        """An answer no template value matches: offered for curation, then kept as text or reported."""
+        spec = self.spec
+        # Free names (clusters) are values as they stand; only coded answers are for a curator to map
+        if spec.is_coded and spec.other != "keep" and spec.other_into != spec.target:
+            key = (spec.curation_key, column, text)
+            entry = unmatched.get(key)
+            if entry is None:
+                entry = unmatched[key] = UnmatchedAnswer(spec.curation_key, column, text, spec.scheme)
+            entry.rows.append(out.row)
+        if spec.other == "in-cell" or column == self.other_column:
+            others.append(text)  # kept as the "_other" free text, and offered for curation
+        elif spec.other == "keep":
+            values.append(text)
+        else:
+            hint = self.resolver.suggestions(text)
+            known = f"closest: {', '.join(hint)}; " if hint else ""
+            problems.append(
+                RowError(
+                    out.row,
+                    column,
+                    text,
+                    f"matches no value of {spec.target} ({known}add it to the mapping's choices, or run "
+                    "`vcgraph curate` and fill the chosen value)",
+                )
+            )
 
     def _read_cell(
         self,
