@@ -1018,7 +1018,7 @@ def eu_mapping() -> dict[str, Any]:
     return {
         "tool": "eusurvey",
         "title": "EUSurvey: CSV export of the contributions (Excel, French Windows: ';' and Windows-1252)",
-        "input": {"encoding": "cp1252", "delimiter": ";"},
+        "input": {"encoding": "auto", "delimiter": ";"},
         "dates": "eusurvey",
         "fields": fields,
         "matrices": matrices,
@@ -1156,8 +1156,9 @@ row (B1[SQ001] = stage S01...).""",
         eu_mapping(),
         """
 EUSurvey contributions exported as CSV and re-saved by Excel on a French Windows: ';' delimiter, Windows-1252
-encoding, day-first dates. Multiple answers in one cell separated by ';' (set 'separator' to what your export
-uses). Labels in French, matched with or without accents.""",
+encoding (detected, so a UTF-8 export straight from EUSurvey reads too), day-first dates. Multiple answers in
+one cell separated by ';' (set 'separator' to what your export uses). Labels in French, matched with or
+without accents.""",
     )
     write_mapping(
         "canonical",

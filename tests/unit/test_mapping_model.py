@@ -125,3 +125,11 @@ def test_an_overlay_naming_an_unknown_question_is_refused(tmp_path: Path) -> Non
     write(tmp_path / "mine.curation.yaml", "synonyms:\n  - {target: colour, answer: Blue, value: blue}\n")
     with pytest.raises(MappingError, match=r"synonyms\.0\.target: 'colour' is no field or matrix of mapping mine"):
         load_mapping(str(tmp_path / "mine.yaml"))
+
+
+def test_the_shipped_schema_is_a_valid_json_schema() -> None:
+    import jsonschema
+
+    from vcgraph.mappings.model import mapping_schema
+
+    jsonschema.Draft202012Validator.check_schema(mapping_schema())

@@ -55,6 +55,13 @@ def test_a_latin1_export_where_the_mapping_says_utf8_is_refused_naming_line_and_
         read_export(FIXTURES / "latin1.csv", encoding="utf-8")
 
 
+def test_a_utf8_export_where_the_mapping_says_latin1_is_refused_rather_than_garbled() -> None:
+    with pytest.raises(
+        ExportReadError, match=r"is UTF-8 .* but the mapping says encoding latin-1; set input\.encoding: auto"
+    ):
+        read_export(FIXTURES / "semicolon.csv", encoding="latin-1")
+
+
 def test_a_header_with_quoted_commas_does_not_fool_the_delimiter_sniffing() -> None:
     data = b'"Sectors (biopharma, ICT, ...)";"Name"\n"ICT";"ACME, Inc."\n'
     table = read_export_bytes(data)

@@ -96,6 +96,17 @@ def decode(data: bytes, name: str, encoding: str) -> tuple[str, str, list[str]]:
             except UnicodeDecodeError:
                 continue
             return text, guess, [f"{name} is not UTF-8; read it as {guess} (set input.encoding to be explicit)"]
+    if encoding in ("latin-1", "cp1252") and not data.isascii():
+        # Every byte string decodes as Latin-1, so a UTF-8 file would silently become "UniversitÃ©"
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            raise ExportReadError(
+                f"{name} is UTF-8 (its accented letters are UTF-8 sequences) but the mapping says encoding "
+                f"{encoding}; set input.encoding: auto (or utf-8) in the mapping"
+            )
     return _strict(data, encoding, name), encoding, []
 
 
