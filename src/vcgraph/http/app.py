@@ -12,13 +12,13 @@ from fastapi.staticfiles import StaticFiles
 
 from vcgraph import __version__
 from vcgraph.config import Settings
-from vcgraph.http import graph_store, sparql
+from vcgraph.http import graph_store, sparql, uploads
 from vcgraph.http.errors import install_error_handlers
 from vcgraph.store.port import Store
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
-OPTIONAL_ROUTERS = ("vcgraph.http.questions", "vcgraph.http.linked_data")
+OPTIONAL_ROUTERS = ("vcgraph.http.questions", "vcgraph.http.linked_data", "vcgraph.ui")
 """Routers of other parts of vcgraph, included when their module is installed."""
 
 DESCRIPTION = """
@@ -67,6 +67,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     )
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
+    app.include_router(uploads.router)
     for module_name in OPTIONAL_ROUTERS:
         router = _optional_router(module_name)
         if router is not None:
