@@ -68,7 +68,6 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
     app.include_router(uploads.router)
-    app.include_router(uploads.router)
     for module_name in OPTIONAL_ROUTERS:
         router = _optional_router(module_name)
         if router is not None:
