@@ -98,8 +98,17 @@ def init(store: StoreOption = None) -> None:
 
 @app.command()
 def ingest(
-    file: Annotated[Path, typer.Argument(help="Survey export in the canonical template (CSV or XLSX).")],
+    file: Annotated[Path, typer.Argument(help="Survey export: the canonical template, or a tool's with --mapping.")],
     wave: Annotated[str, typer.Option("--wave", help="Survey wave id, e.g. 2026-W1.")],
+    mapping: Annotated[
+        str | None,
+        typer.Option(
+            "--mapping",
+            "-m",
+            help="Survey tool mapping: a name in data/mappings/ (google-forms, microsoft-forms, kobotoolbox, "
+            "limesurvey, eusurvey) or a YAML path. Without it, FILE is in the canonical template.",
+        ),
+    ] = None,
     quarantine: Annotated[
         bool, typer.Option("--quarantine", help="Write the valid rows and report the others, instead of rejecting.")
     ] = False,
@@ -107,8 +116,12 @@ def ingest(
 ) -> None:
     """Ingest one survey export as wave WAVE: map to RDF, validate with SHACL, replace the wave atomically.
 
+    With --mapping, FILE is read as that survey tool exports it (Google Forms, Microsoft Forms, KoboToolbox,
+    LimeSurvey, EUSurvey); errors still name the row and column of FILE.
+
     By default a file with any invalid row is rejected whole and nothing is written (exit code 1).
     """
+    from vcgraph.mappings.service import ingest_export
     from vcgraph.service.ingest import ingest_survey
 
     settings = settings_for(store)
@@ -121,8 +134,11 @@ def ingest(
             progress.update(task, completed=done, total=total)
 
         try:
-            report = ingest_survey(st, settings, file, wave, quarantine=quarantine, progress=advance)
-        except ValueError as exc:  # IngestError (bad wave id), or a broken ontology/, shapes/ or NUTS file
+            if mapping is None:
+                report = ingest_survey(st, settings, file, wave, quarantine=quarantine, progress=advance)
+            else:
+                report = ingest_export(st, settings, file, mapping, wave, quarantine=quarantine, progress=advance)
+        except ValueError as exc:  # bad wave id, mapping or export; or a broken ontology/, shapes/ or NUTS file
             progress.stop()
             fail(str(exc))
     for warning in report.warnings:
@@ -147,6 +163,19 @@ def _progress() -> Iterator[Progress]:
     )
     with progress:
         yield progress
+
+
+def _register_curate() -> None:
+    from vcgraph.mappings.cli import curate_command
+
+    app.command(
+        "curate",
+        help="List the answers of a survey-tool export that match no vocabulary value (a curation sheet to fill), "
+        "or, with --apply SHEET, record the analyst's choices as mapping synonyms for the next ingest.",
+    )(curate_command)
+
+
+_register_curate()
 
 
 @app.command()
