@@ -34,6 +34,15 @@ class StoreError(Exception):
     """The store could not do what was asked (locked, unreachable, corrupt): our failure, not the user's."""
 
 
+class QueryTimeout(StoreError):
+    """The query was still running at the deployment's deadline and was stopped (HTTP 503 with Retry-After)."""
+
+
+class QueryAborted(StoreError):
+    """The engine died while evaluating the query (e.g. its parser overflowed its stack); the process that ran
+    it was replaced, the server stays up (HTTP 503)."""
+
+
 @dataclass(frozen=True)
 class Dataset:
     """The RDF dataset a query runs against.

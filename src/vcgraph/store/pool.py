@@ -1,0 +1,489 @@
+"""Serving adapter: the embedded on-disk store, with every query evaluated in a killable worker process.
+
+pyoxigraph cannot cancel a running query from Python, so a runaway query (a cartesian product, a path over the
+whole graph) would hold a thread and a core until it ends on its own. :class:`PooledStore` evaluates each
+``query()`` in one of a few worker processes, each holding a read-only handle on the store
+(``pyoxigraph.Store.read_only``); at the deadline the worker is killed with SIGKILL, a fresh one is started in
+the background and :class:`~vcgraph.store.port.QueryTimeout` is raised. Writes (update, replace_graphs, load,
+clear_graph) go to the one writable handle in this process; each write starts a new *generation*, and a worker
+reopens its read-only handle before it answers a query of a newer generation, so an answer never lags behind a
+committed write.
+
+Answers travel back serialised (SELECT as SPARQL TSV, CONSTRUCT/DESCRIBE as N-Triples) and are parsed into the
+classes the embedded adapter returns. Answers are cut at ``max_rows`` rows (or triples); a cut answer is
+recorded in the caller's :class:`AnswerNotes` (see :func:`noting_answers`) so the HTTP layer can mark it,
+never serve it silently.
+
+No worker outlives this process: :meth:`PooledStore.close` (and an ``atexit`` hook) kill them; a worker also
+dies with its parent (``PR_SET_PDEATHSIG`` on Linux, and a watchdog thread that notices a new parent).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import contextvars
+import ctypes
+import logging
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Triple,
+    parse_query_results,
+    serialize,
+)
+from pyoxigraph import Store as _OxStore
+
+from vcgraph.store.oxigraph import OxigraphStore
+from vcgraph.store.port import Dataset, GraphName, QueryAborted, QueryOutcome, QueryTimeout, StoreError
+
+log = logging.getLogger("vcgraph.store.pool")
+
+WORKER_START_SECONDS = 60.0
+"""How long a new worker may take to import pyoxigraph and open the store before it counts as failed."""
+
+RESPAWN_BACKOFF_SECONDS = 1.0
+"""Pause before starting a worker again after a start failed (so a broken store is not a busy loop)."""
+
+_WORKER_CODE = "from vcgraph.store.pool import worker_main; worker_main()"
+
+# --- notes on answers: how the HTTP layer learns that an answer was cut ----------------------------------------
+
+
+@dataclass
+class AnswerNotes:
+    """What happened to the answers of one request: ``truncated_at`` is the row cap when any answer was cut."""
+
+    truncated_at: int | None = None
+
+
+_notes: contextvars.ContextVar[AnswerNotes | None] = contextvars.ContextVar("vcgraph_answer_notes", default=None)
+
+
+@contextlib.contextmanager
+def noting_answers() -> Iterator[AnswerNotes]:
+    """Collect notes on the answers of the store calls made inside (threads started from here inherit it,
+    as Starlette's ``run_in_threadpool`` copies the context)."""
+    notes = AnswerNotes()
+    token = _notes.set(notes)
+    try:
+        yield notes
+    finally:
+        _notes.reset(token)
+
+
+def _note_truncation(max_rows: int) -> None:
+    notes = _notes.get()
+    if notes is not None:
+        notes.truncated_at = max_rows
+
+
+# --- the wire format between this process and a worker ---------------------------------------------------------
+
+# Request: (generation, query, default_graphs, named_graphs, union_default_graph, base_iri, max_rows), graphs as
+# IRIs with None for the default graph. Reply: (kind, ...) with kind one of "solutions" (tsv, truncated),
+# "boolean" (value), "triples" (n-triples, truncated), "syntax" (message), "evaluation" (message), "store"
+# (message), "ready" (pid).
+Request = tuple[int, str, list[str | None] | None, list[str] | None, bool, str | None, int | None]
+
+
+def _graph_names(graphs: Sequence[GraphName] | None) -> list[str | None] | None:
+    if graphs is None:
+        return None
+    return [None if isinstance(graph, DefaultGraph) else graph.value for graph in graphs]
+
+
+def _graph_terms(names: list[str | None] | None) -> list[NamedNode | BlankNode | DefaultGraph] | None:
+    if names is None:
+        return None
+    return [DefaultGraph() if name is None else NamedNode(name) for name in names]
+
+
+def _solutions_tsv(outcome: QuerySolutions, max_rows: int | None) -> tuple[bytes, bool]:
+    """The solutions as SPARQL TSV (terms in N-Triples syntax, which escapes tabs and newlines), at most
+    ``max_rows`` of them, and whether more existed."""
+    lines = ["\t".join(str(variable) for variable in outcome.variables)]
+    truncated = False
+    for index, solution in enumerate(outcome):
+        if max_rows is not None and index >= max_rows:
+            truncated = True
+            break
+        lines.append("\t".join("" if term is None else str(term) for term in solution))
+    lines.append("")
+    return "\n".join(lines).encode("utf-8"), truncated
+
+
+def _triples_ntriples(outcome: QueryTriples, max_rows: int | None) -> tuple[bytes, bool]:
+    triples: list[Triple] = []
+    truncated = False
+    for triple in outcome:
+        if max_rows is not None and len(triples) >= max_rows:
+            truncated = True
+            break
+        triples.append(triple)
+    return serialize(triples, format=RdfFormat.N_TRIPLES) or b"", truncated
+
+
+def _evaluate(store: _OxStore, request: Request) -> tuple[Any, ...]:
+    _, query, default_graphs, named_graphs, union, base_iri, max_rows = request
+    try:
+        outcome = store.query(
+            query,
+            base_iri=base_iri,
+            use_default_graph_as_union=union and default_graphs is None,
+            default_graph=_graph_terms(default_graphs),
+            named_graphs=_graph_terms(named_graphs),  # type: ignore[arg-type]
+        )
+        if isinstance(outcome, QueryBoolean):
+            return ("boolean", bool(outcome))
+        if isinstance(outcome, QueryTriples):
+            return ("triples", *_triples_ntriples(outcome, max_rows))
+        return ("solutions", *_solutions_tsv(outcome, max_rows))
+    except SyntaxError as exc:
+        return ("syntax", str(exc))
+    except OSError as exc:
+        return ("store", str(exc))
+    except RuntimeError as exc:  # pyoxigraph's evaluation errors
+        return ("evaluation", str(exc))
+
+
+def _die_with_parent() -> None:
+    """Make sure this worker never outlives the server, even one killed with SIGKILL."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+    # The kernel's signal covers the usual case; this catches the parent dying before prctl ran, or a platform
+    # without it. pyoxigraph releases the GIL while it evaluates, so this thread runs during a long query.
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, name="vcgraph-worker-watchdog", daemon=True).start()
+
+
+def worker_main() -> None:
+    """Entry point of a worker process: ``python -c <_WORKER_CODE> <store path> <request fd> <reply fd>``."""
+    _die_with_parent()
+    # A worker is stopped by its pool (SIGKILL) or by EOF on its request pipe; Ctrl-C on the server's terminal
+    # reaches the whole process group, and the server, not each worker, decides what happens then.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    path, request_fd, reply_fd = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    requests = Connection(request_fd, writable=False)
+    replies = Connection(reply_fd, readable=False)
+    try:
+        store = _OxStore.read_only(path)
+    except OSError as exc:
+        replies.send(("store", f"cannot open the store at {path} read-only: {exc}"))
+        return
+    generation = 0
+    replies.send(("ready", os.getpid()))
+    while True:
+        try:
+            request: Request = requests.recv()
+        except (EOFError, OSError):
+            return  # the pool closed the pipe or went away
+        if request[0] != generation:
+            # a write happened since the handle was opened; a read-only handle sees the data as of opening
+            del store
+            store = _OxStore.read_only(path)
+            generation = request[0]
+        replies.send(_evaluate(store, request))
+
+
+# --- the pool ------------------------------------------------------------------------------------------------
+
+
+class _Worker:
+    """One worker process and the two pipes to it."""
+
+    def __init__(self, process: subprocess.Popen[bytes], requests: Connection, replies: Connection) -> None:
+        self.process = process
+        self.requests = requests
+        self.replies = replies
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.process.kill()
+        self.process.wait()
+        self.requests.close()
+        self.replies.close()
+
+
+def _spawn_worker(path: Path) -> _Worker:
+    request_read, request_write = os.pipe()
+    reply_read, reply_write = os.pipe()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER_CODE, str(path), str(request_read), str(reply_write)],
+            pass_fds=(request_read, reply_write),
+            stdin=subprocess.DEVNULL,
+        )
+    except BaseException:
+        for fd in (request_read, request_write, reply_read, reply_write):
+            os.close(fd)
+        raise
+    os.close(request_read)
+    os.close(reply_write)
+    worker = _Worker(process, Connection(request_write, readable=False), Connection(reply_read, writable=False))
+    try:
+        if not worker.replies.poll(WORKER_START_SECONDS):
+            raise StoreError(f"a query worker did not start within {WORKER_START_SECONDS:g} s")
+        reply = worker.replies.recv()
+    except (EOFError, OSError) as exc:
+        worker.kill()
+        raise StoreError(f"a query worker died while starting (exit status {process.poll()})") from exc
+    except BaseException:
+        worker.kill()
+        raise
+    if reply[0] != "ready":
+        worker.kill()
+        raise StoreError(reply[1])
+    return worker
+
+
+def _exit_reason(status: int | None) -> str:
+    if status is not None and status < 0:
+        try:
+            return f"killed by {signal.Signals(-status).name}"
+        except ValueError:
+            return f"killed by signal {-status}"
+    return f"exit status {status}"
+
+
+_open_pools: weakref.WeakSet[PooledStore] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_pools() -> None:
+    for pool in list(_open_pools):
+        pool.close()
+
+
+class PooledStore:
+    """The :class:`~vcgraph.store.port.Store` port over an on-disk store, for serving untrusted queries.
+
+    ``workers`` processes evaluate queries; a query still running ``query_timeout`` seconds after ``query()``
+    was called (waiting for a free worker included) raises :class:`QueryTimeout`. Answers longer than
+    ``max_rows`` rows (or triples) are cut and noted (see :func:`noting_answers`). Raises :class:`StoreError`
+    when the store cannot be opened or no worker starts.
+    """
+
+    def __init__(self, path: Path, *, workers: int, query_timeout: float, max_rows: int | None = None) -> None:
+        if workers < 1:
+            raise ValueError("a pool needs at least one worker")
+        self.path = path
+        self.query_timeout = query_timeout
+        self.max_rows = max_rows
+        self._size = workers
+        self._writer = OxigraphStore(path)
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._live: set[_Worker] = set()
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._spawns: queue.Queue[bool] = queue.Queue()
+        self._closed = False
+        # Workers are started from one long-lived thread: PR_SET_PDEATHSIG fires when the *thread* that started a
+        # process ends, so starting them from a request's pool thread (which may be retired) would kill them.
+        self._spawner = threading.Thread(target=self._spawn_loop, name="vcgraph-pool-spawner", daemon=True)
+        self._started = threading.Event()
+        self._start_error: BaseException | None = None
+        self._spawner.start()
+        self._started.wait()
+        if self._start_error is not None:
+            self._spawns.put(False)
+            self._spawner.join()
+            self._writer.close()
+            raise self._start_error
+        _open_pools.add(self)
+
+    # -- workers ------------------------------------------------------------------------------------------------
+
+    def _spawn_loop(self) -> None:
+        try:
+            for _ in range(self._size):
+                self._adopt(_spawn_worker(self.path))
+        except BaseException as exc:  # reported to the constructor's thread
+            self._start_error = exc
+            for worker in list(self._live):
+                self._discard(worker)
+            self._started.set()
+            return
+        self._started.set()
+        while self._spawns.get():
+            while not self._closed:
+                try:
+                    self._adopt(_spawn_worker(self.path))
+                    break
+                except (StoreError, OSError) as exc:
+                    log.error("cannot start a query worker (retrying): %s", exc)
+                    time.sleep(RESPAWN_BACKOFF_SECONDS)
+
+    def _adopt(self, worker: _Worker) -> None:
+        with self._lock:
+            if self._closed:
+                worker.kill()
+                return
+            self._live.add(worker)
+        self._idle.put(worker)
+
+    def _discard(self, worker: _Worker) -> None:
+        with self._lock:
+            self._live.discard(worker)
+        worker.kill()
+
+    def _replace(self, worker: _Worker) -> None:
+        self._discard(worker)
+        if not self._closed:
+            self._spawns.put(True)
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the live workers (for monitoring and tests)."""
+        with self._lock:
+            return sorted(worker.pid for worker in self._live)
+
+    # -- queries --------------------------------------------------------------------------------------------------
+
+    def query(self, query: str, *, dataset: Dataset | None = None, base_iri: str | None = None) -> QueryOutcome:
+        if self._closed:
+            raise StoreError("the store is closed")
+        deadline = time.monotonic() + self.query_timeout
+        try:
+            worker = self._idle.get(timeout=self.query_timeout)
+        except queue.Empty:
+            raise QueryTimeout(
+                f"no query worker became free within {self.query_timeout:g} s (the server is busy)"
+            ) from None
+        if time.monotonic() >= deadline:  # the wait for a worker took the whole budget
+            self._idle.put(worker)
+            raise QueryTimeout(f"no query worker became free within {self.query_timeout:g} s (the server is busy)")
+        ds = dataset or Dataset()
+        request: Request = (
+            self._generation,
+            query,
+            _graph_names(ds.default_graphs),
+            [graph.value for graph in ds.named_graphs] if ds.named_graphs is not None else None,
+            ds.union_default_graph,
+            base_iri,
+            self.max_rows,
+        )
+        try:
+            worker.requests.send(request)
+            if not worker.replies.poll(max(0.0, deadline - time.monotonic())):
+                self._replace(worker)
+                raise QueryTimeout(f"the query was stopped after {self.query_timeout:g} s")
+            reply = worker.replies.recv()
+        except (EOFError, OSError) as exc:
+            self._replace(worker)  # reaps it, so its exit status is known
+            raise QueryAborted(
+                f"the query engine stopped while evaluating this query ({_exit_reason(worker.process.returncode)});"
+                " it was restarted"
+            ) from exc
+        self._idle.put(worker)
+        return self._outcome(reply)
+
+    def _outcome(self, reply: tuple[Any, ...]) -> QueryOutcome:
+        kind = reply[0]
+        if kind == "solutions":
+            if reply[2]:
+                _note_truncation(self.max_rows or 0)
+            return parse_query_results(reply[1], format=QueryResultsFormat.TSV)
+        if kind == "boolean":
+            document = b'{"head":{},"boolean":%s}' % (b"true" if reply[1] else b"false")
+            return parse_query_results(document, format=QueryResultsFormat.JSON)
+        if kind == "triples":
+            if reply[2]:
+                _note_truncation(self.max_rows or 0)
+            # QueryTriples has no public constructor: a scratch in-memory store hands the triples back as one.
+            scratch = _OxStore()
+            scratch.load(reply[1], format=RdfFormat.N_TRIPLES)
+            return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+        if kind == "syntax":
+            raise SyntaxError(reply[1])
+        if kind == "evaluation":
+            raise RuntimeError(reply[1])
+        raise StoreError(str(reply[1]))
+
+    # -- writes and direct reads: the writable handle in this process -----------------------------------------
+
+    def _wrote(self) -> None:
+        with self._lock:
+            self._generation += 1
+
+    def update(self, update: str, *, base_iri: str | None = None) -> None:
+        try:
+            self._writer.update(update, base_iri=base_iri)
+        finally:  # a failed update may still be a committed no-op; a spurious reopen costs little
+            self._wrote()
+
+    def replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Triple]]) -> None:
+        try:
+            self._writer.replace_graphs(graphs)
+        finally:
+            self._wrote()
+
+    def load(self, source: Path | bytes, format: RdfFormat, graph: GraphName | None = None) -> None:
+        try:
+            self._writer.load(source, format, graph)
+        finally:
+            self._wrote()
+
+    def clear_graph(self, graph: GraphName) -> None:
+        try:
+            self._writer.clear_graph(graph)
+        finally:
+            self._wrote()
+
+    def dump(self, format: RdfFormat, graph: GraphName | None = None) -> bytes:
+        return self._writer.dump(format, graph)
+
+    def quads(self, graph: GraphName | None = None) -> Iterable[Quad]:
+        return self._writer.quads(graph)
+
+    def graphs(self) -> list[NamedNode]:
+        return self._writer.graphs()
+
+    def close(self) -> None:
+        """Stop every worker (SIGKILL: they hold read-only handles, nothing to flush) and close the store."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            workers = list(self._live)
+            self._live.clear()
+        self._spawns.put(False)
+        self._spawner.join(timeout=WORKER_START_SECONDS)
+        # (a worker started meanwhile is killed by _adopt, which sees the pool closed)
+        for worker in workers:
+            worker.kill()
+        self._writer.close()
+        _open_pools.discard(self)
