@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pyoxigraph import NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad
 
 from vcgraph.config import Settings, project_root
 from vcgraph.mappings.service import ingest_export
-from vcgraph.namespaces import Minter
+from vcgraph.namespaces import VOCAB, Minter
 from vcgraph.service.ingest import ingest_survey
 from vcgraph.store import Store, open_store
 from vcgraph.survey.errors import RowError
@@ -90,6 +90,31 @@ def test_one_organisation_answering_two_waves_from_two_tools_is_one_actor(store:
 
     assert len(actors("2026-W1")) == 10
     assert actors("2026-W1") == actors("2026-W2")
+
+
+def test_the_other_text_of_a_tool_export_reaches_the_wave_graph(store: Store, settings: Settings) -> None:
+    report = ingest_export(store, settings, SAMPLES / "kobotoolbox.csv", "kobotoolbox", WAVE)
+    assert report.written and not any("_other" in warning for warning in report.warnings), report.text()
+    bm, subject = "https://w3id.org/vcgraph/ontology#", NamedNode("http://purl.org/dc/terms/subject")
+    graph = list(store.quads(Minter(settings.base_iri).wave_graph(WAVE)))
+
+    def value(node: object, predicate: NamedNode) -> str:
+        (found,) = [q.object for q in graph if q.subject == node and q.predicate == predicate]
+        assert isinstance(found, NamedNode | Literal)
+        return found.value
+
+    others = {
+        (value(q.subject, q.predicate), value(q.subject, subject), value(q.subject, NamedNode(bm + "actor")))
+        for q in graph
+        if q.predicate == NamedNode(bm + "otherAnswer")
+    }
+    actor = settings.base_iri + "id/actor/"
+    assert ("Cosmétiques, parfums", VOCAB + "sector", actor + "id-be0456789123") in others
+    assert {(text, scheme) for text, scheme, _ in others} == {
+        ("Cosmétiques, parfums", VOCAB + "sector"),
+        ("Exosomes", VOCAB + "product-class"),
+        ("Audit pharmaceutique", VOCAB + "skill"),
+    }
 
 
 def edited_copy(source: Path, target: Path, row: int, column: str, value: str, *, delimiter: str = ",") -> Path:

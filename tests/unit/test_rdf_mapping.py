@@ -203,6 +203,51 @@ def test_an_anonymous_actors_name_identifier_and_website_go_to_the_restricted_gr
     }
 
 
+@pytest.mark.parametrize(
+    ("column", "question", "scheme"),
+    [
+        ("sectors_other", "sectors", vocab("sector")),
+        ("product_classes_other", "product_classes", vocab("product-class")),
+        ("actor_type_other", "actor_type", vocab("actor-type")),
+        ("clusters_other", "clusters", P(BM + "Cluster")),
+    ],
+)
+def test_other_text_becomes_a_statement_naming_its_question(column: str, question: str, scheme: NamedNode) -> None:
+    graphs = mapped(**{column: "Veterinary vaccines"})
+    assert about(graphs.public, P(f"{RESPONSE.value}/other/{question}")) == {
+        (P(RDF + "type"), P(BM + "Statement")),
+        (P(BM + "actor"), ACTOR),
+        (P(DCTERMS + "subject"), scheme),
+        (P(BM + "otherAnswer"), Literal("Veterinary vaccines")),
+        (P(PROV + "wasGeneratedBy"), WAVE_IRI),
+        (P(PROV + "wasDerivedFrom"), RESPONSE),
+    }
+
+
+@pytest.mark.parametrize(
+    ("column", "mode"), [("skills_shortage_other", "shortage"), ("training_offered_other", "training")]
+)
+def test_other_skill_text_carries_the_mode_of_its_question(column: str, mode: str) -> None:
+    graphs = mapped(**{column: "Aseptic robotics"})
+    facts = about(graphs.public, P(f"{RESPONSE.value}/other/{column.removesuffix('_other')}"))
+    assert {(P(DCTERMS + "subject"), vocab("skill")), (P(BM + "mode"), vocab("mode", mode))} <= facts
+
+
+def test_other_text_is_kept_as_a_plain_string_exactly_as_cleaned() -> None:
+    graphs = mapped(sectors_other="Animal health;  cosmetics")
+    (text,) = [t.object for t in graphs.public if t.predicate == P(BM + "otherAnswer")]
+    assert isinstance(text, Literal)
+    assert text == Literal("Animal health; cosmetics") and text.datatype == P(XSD + "string")
+
+
+def test_the_other_text_of_an_anonymous_actor_goes_to_the_restricted_graph_only() -> None:
+    graphs = mapped(visibility="anonymous", sectors_other="Our Stealth-Vax platform")
+    assert not any("Stealth-Vax" in str(t) or t.predicate == P(BM + "otherAnswer") for t in graphs.public)
+    (statement,) = {t.subject for t in graphs.restricted if t.predicate == P(BM + "otherAnswer")}
+    assert statement == P(f"{RESPONSE.value}/other/sectors")
+    assert (P(RDF + "type"), P(BM + "Statement")) in about(graphs.restricted, P(f"{RESPONSE.value}/other/sectors"))
+
+
 def test_the_same_records_always_give_the_same_triples() -> None:
     cells = {"stage_S01": "offer", "tech_T01": "pilot", "clusters": "B; A", "skills_shortage": "K01"}
     assert mapped(**cells) == mapped(**cells)

@@ -11,7 +11,14 @@ from vcgraph.namespaces import vocab
 from vcgraph.reference.nuts import NUTS_CSV, NutsIndex
 from vcgraph.survey.errors import RowError
 from vcgraph.survey.reader import SurveyTable
-from vcgraph.survey.template import REQUIRED_COLUMNS, SurveyRecord, TemplateResult, parse_table
+from vcgraph.survey.template import (
+    OTHER_TEXT_COLUMNS,
+    REQUIRED_COLUMNS,
+    OtherAnswer,
+    SurveyRecord,
+    TemplateResult,
+    parse_table,
+)
 from vcgraph.vocabulary import Vocabularies
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -429,6 +436,37 @@ def test_consent_is_yes_or_no(value: str, expected: bool) -> None:
 
 def test_a_consent_other_than_yes_or_no_is_an_error() -> None:
     assert only_error(consent_contact="maybe").reason == "must be yes or no"
+
+
+# "Other" free text ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("column", OTHER_TEXT_COLUMNS)
+def test_an_other_text_column_is_a_template_column_not_a_warning(column: str) -> None:
+    result = parse({column: "Veterinary vaccines"})
+    assert result.warnings == [] and len(result.records) == 1
+
+
+@pytest.mark.parametrize("column", OTHER_TEXT_COLUMNS)
+def test_other_text_is_kept_with_its_column(column: str) -> None:
+    assert record(**{column: "  Veterinary   vaccines "}).other_answers == (OtherAnswer(column, "Veterinary vaccines"),)
+
+
+def test_an_other_answer_names_the_question_it_answers() -> None:
+    assert OtherAnswer("product_classes_other", "Phages").question == "product_classes"
+
+
+def test_empty_other_text_columns_give_no_other_answer() -> None:
+    assert record(sectors_other="", actor_type_other="  ").other_answers == ()
+
+
+def test_other_text_longer_than_1000_characters_is_an_error() -> None:
+    error = only_error(sectors_other="x" * 1001)
+    assert (error.column, error.reason) == ("sectors_other", "longer than 1000 characters")
+
+
+def test_other_text_holding_an_email_address_is_an_error() -> None:
+    error = only_error(training_offered_other="ask anne@example.org")
+    assert error.column == "training_offered_other"
+    assert error.reason == "holds an e-mail address: personal data goes in contact_email only"
 
 
 # every problem at once -----------------------------------------------------------------------------------------

@@ -4,6 +4,12 @@ Exactly the shape docs/model.md fixes. Every IRI is minted by :class:`~vcgraph.n
 blank nodes and no timestamps of the ingest itself, so the same records always give the same triples. What could
 name a person or an anonymous organisation (``contact_email``; the name, identifier and website of an
 ``anonymous`` actor) is written to the restricted graph only.
+
+The free text of an "Other" answer (``sectors_other``...) becomes a small ``bm:Statement`` per question,
+``<response IRI>/other/<question>``, carrying the text as ``bm:otherAnswer`` and the question as
+``dcterms:subject`` (the concept scheme whose choices did not fit, ``bm:Cluster`` for clusters; skills add their
+``bm:mode``), so a curator can ask "which sectors did respondents miss" and see them per actor and wave. For an
+anonymous actor the whole statement goes to the restricted graph: free text can name its author.
 """
 
 from __future__ import annotations
@@ -35,6 +41,18 @@ _ENDED = NamedNode(PROV + "endedAtTime")
 _INTEGER = NamedNode(XSD + "integer")
 _BOOLEAN = NamedNode(XSD + "boolean")
 _DATE_TIME = NamedNode(XSD + "dateTime")
+_SUBJECT = NamedNode(DCTERMS + "subject")
+
+# What the "Other" text of each question is about: the concept scheme the question offered, and for the two skill
+# questions the mode their statements carry.
+OTHER_ANSWER_SUBJECTS: dict[str, tuple[NamedNode, NamedNode | None]] = {
+    "actor_type_other": (vocab("actor-type"), None),
+    "sectors_other": (vocab("sector"), None),
+    "clusters_other": (NamedNode(BM + "Cluster"), None),
+    "product_classes_other": (vocab("product-class"), None),
+    "skills_shortage_other": (vocab("skill"), vocab("mode", "shortage")),
+    "training_offered_other": (vocab("skill"), vocab("mode", "training")),
+}
 
 
 def _bm(local: str) -> NamedNode:
@@ -149,6 +167,19 @@ def map_records(records: Iterable[SurveyRecord], wave: str, minter: Minter) -> W
                 vocab("mode", skill.mode),
             )
             add(public, iri, _bm("skill"), skill.skill)
+        # Free text may identify an anonymous actor: its "Other" answers stay out of the public graph.
+        other_target = restricted if record.anonymous else public
+        for answer in record.other_answers:
+            iri = NamedNode(f"{response.value}/other/{answer.question}")
+            subject, other_mode = OTHER_ANSWER_SUBJECTS[answer.column]
+            add(other_target, iri, _TYPE, _bm("Statement"))
+            add(other_target, iri, _bm("actor"), actor)
+            add(other_target, iri, _SUBJECT, subject)
+            if other_mode is not None:
+                add(other_target, iri, _bm("mode"), other_mode)
+            add(other_target, iri, _bm("otherAnswer"), Literal(answer.text))
+            add(other_target, iri, _GENERATED_BY, wave_iri)
+            add(other_target, iri, _DERIVED_FROM, response)
 
     for cluster, name in cluster_labels.items():
         add(public, cluster, _TYPE, _bm("Cluster"))

@@ -21,6 +21,9 @@ Decisions the template leaves open, taken here:
 * A TRL (``trl_Txx``, ``needN_min_trl``) is a whole number 1-9 or any label of the trl scheme (``TRL 6``).
 * ``organisation_id`` holds at most 64 characters, names at most 300, need texts at most 1000.
 * A header with no answer row is an error: ingesting it would empty the wave.
+* The ``<question>_other`` columns (:data:`OTHER_TEXT_COLUMNS`) hold the free text of "Other" answers that a
+  survey-tool mapping could not match to a vocabulary value; they are kept as text (at most 1000 characters, no
+  e-mail address, like a need's text) so nothing a respondent wrote is lost.
 """
 
 from __future__ import annotations
@@ -65,6 +68,17 @@ OPTIONAL_COLUMNS = (
     "consent_contact",
 )
 TEMPLATE_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+# Free text of "Other" answers, one column per multiple-choice question. Optional, and kept out of
+# TEMPLATE_COLUMNS because the survey-tool mappings list them after the template columns (mappings.model).
+OTHER_TEXT_COLUMNS = (
+    "actor_type_other",
+    "sectors_other",
+    "clusters_other",
+    "product_classes_other",
+    "skills_shortage_other",
+    "training_offered_other",
+)
+KNOWN_COLUMNS = frozenset(TEMPLATE_COLUMNS) | frozenset(OTHER_TEXT_COLUMNS)
 
 STAGE_MODES = ("offer", "in-house", "plan", "need")
 TECHNOLOGY_MODES = ("develop", "routine", "pilot", "interested", "need")
@@ -126,6 +140,19 @@ class SkillRecord:
 
 
 @dataclass(frozen=True)
+class OtherAnswer:
+    """``<question>_other``: the free text of an "Other" answer to one multiple-choice question."""
+
+    column: str  # the template column, e.g. ``sectors_other``
+    text: str
+
+    @property
+    def question(self) -> str:
+        """The template column of the question answered (``sectors`` for ``sectors_other``)."""
+        return self.column.removesuffix("_other")
+
+
+@dataclass(frozen=True)
 class SurveyRecord:
     """One valid template row, every vocabulary value resolved to its concept IRI."""
 
@@ -151,6 +178,7 @@ class SurveyRecord:
     visibility: NamedNode
     anonymous: bool
     consent_contact: bool | None
+    other_answers: tuple[OtherAnswer, ...] = ()
 
     @property
     def actor_key(self) -> str:
@@ -184,10 +212,10 @@ def parse_table(
     result = TemplateResult(rows_read=len(table.rows))
     present = set(table.columns)
     for column in table.columns:
-        if column not in TEMPLATE_COLUMNS:
+        if column not in KNOWN_COLUMNS:
             result.warnings.append(f"row 1, column {column}: not a template column, ignored")
     missing = [c for c in REQUIRED_COLUMNS if c not in present]
-    unknown = [c for c in table.columns if c not in TEMPLATE_COLUMNS]
+    unknown = [c for c in table.columns if c not in KNOWN_COLUMNS]
     for column in missing:
         reason = "required column is missing from the header"
         # "Organisation " or "organization" is the usual cause: name the column that was probably meant.
@@ -540,6 +568,18 @@ class _RowParser:
                 out.append(SkillRecord(mode, self.vocabularies.notation(skill) or "", skill))
         return tuple(out)
 
+    def other_answers(self) -> tuple[OtherAnswer, ...]:
+        out: list[OtherAnswer] = []
+        for column in OTHER_TEXT_COLUMNS:
+            text = self.text(column, max_length=MAX_TEXT)
+            if text is None:
+                continue
+            if _EMAIL_IN_TEXT.search(text):
+                self.error(column, text, "holds an e-mail address: personal data goes in contact_email only")
+                continue
+            out.append(OtherAnswer(column, text))
+        return tuple(out)
+
     def parse(self) -> SurveyRecord | None:
         response_id = self.text("response_id", required=True, max_length=200)
         submitted = self.submitted()
@@ -565,6 +605,7 @@ class _RowParser:
             if visibility is None:
                 self.error("visibility", "", "the visibility vocabulary has no 'public' concept to default to")
         consent = self.yes_no("consent_contact")
+        other_answers = self.other_answers()
         if (
             self.errors
             or response_id is None
@@ -599,4 +640,5 @@ class _RowParser:
             visibility=visibility,
             anonymous=self.vocabularies.notation(visibility) == "anonymous",
             consent_contact=consent,
+            other_answers=other_answers,
         )
