@@ -963,6 +963,9 @@ async function start() {
   });
   $("#filters").addEventListener("submit", (event) => event.preventDefault());
   $("#lang-switch").addEventListener("click", async () => {
+    // The view is stale from now until it is drawn again in the other language.
+    $("#view").setAttribute("aria-busy", "true");
+    delete $("#view").dataset.ready;
     state.lang = state.lang === "en" ? "fr" : "en";
     localStorage.setItem("vcgraph.lang", state.lang);
     translatePage();
