@@ -14,6 +14,7 @@ from vcgraph import __version__
 from vcgraph.config import Settings
 from vcgraph.http import graph_store, sparql, uploads
 from vcgraph.http.errors import install_error_handlers
+from vcgraph.http.limits import TRUNCATED_HEADER, LimitsMiddleware
 from vcgraph.store.port import Store
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -32,6 +33,11 @@ Knowledge graph of the European healthcare biomanufacturing value chain.
 
 Errors are `{"error": code, "detail": ...}` (plain text on the SPARQL protocol endpoints); every response carries
 `X-Request-ID`.
+
+Limits: a query still running after `VCGRAPH_QUERY_TIMEOUT` seconds is stopped (503, `Retry-After`, error
+`timeout`); beyond `VCGRAPH_MAX_CONCURRENT` requests in flight the server answers 503 `overloaded` at once; an
+answer cut at `VCGRAPH_MAX_ROWS` rows carries `X-VCGRAPH-Truncated: max_rows=N` and, in JSON (REST answers and
+SPARQL JSON results), the top-level member `"truncated": true`.
 """
 
 
@@ -53,6 +59,8 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app = FastAPI(title="vcgraph", version=__version__, description=DESCRIPTION)
     app.state.settings = settings
     app.state.store = store
+    # Added first, so it runs inside the request-id and CORS middlewares: its fast 503s carry both.
+    app.add_middleware(LimitsMiddleware, max_concurrent=settings.max_concurrent)
     install_error_handlers(app)
     # Linked open data: any web page may read the endpoint from the browser. Only simple headers are allowed
     # cross-origin, so a page elsewhere cannot send the admin's Authorization header (writes stay same-origin
@@ -62,7 +70,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
         allow_origins=["*"],
         allow_methods=["GET", "HEAD", "POST"],
         allow_headers=["Accept", "Content-Type"],
-        expose_headers=["X-Request-ID"],
+        expose_headers=["X-Request-ID", TRUNCATED_HEADER, "Retry-After"],
         max_age=3600,
     )
     app.include_router(sparql.router)

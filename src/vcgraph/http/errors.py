@@ -20,6 +20,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from vcgraph.store.port import QueryAborted, QueryTimeout
+
 log = logging.getLogger("vcgraph.http")
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -63,6 +65,16 @@ def error_response(
     return JSONResponse({"error": code, "detail": detail}, status_code=status, headers=dict(headers or {}))
 
 
+RETRY_AFTER_TIMEOUT = "5"
+"""Seconds a client is asked to wait after its query was stopped: a retry of the same query will be stopped
+again, but the worker it killed is back by then."""
+
+
+def speaks_plain_text(path: str) -> bool:
+    """True for the SPARQL protocol endpoints, whose clients expect errors as plain text."""
+    return path == "/sparql" or path.startswith("/sparql/")
+
+
 def request_id(request: Request) -> str:
     value: str = request.scope.get("state", {}).get("request_id", "")
     return value
@@ -88,7 +100,23 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return error_response(400, "invalid_request", problems)
 
 
+async def _query_timeout(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, QueryTimeout)
+    detail = f"{exc}; narrow the query (LIMIT, more specific patterns) or try again later"
+    headers = {"Retry-After": RETRY_AFTER_TIMEOUT}
+    return error_response(503, "timeout", detail, headers, plain_text=speaks_plain_text(request.url.path))
+
+
+async def _query_aborted(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, QueryAborted)
+    log.error("request %s: %s", request_id(request), exc)
+    headers = {"Retry-After": RETRY_AFTER_TIMEOUT}
+    return error_response(503, "query_aborted", str(exc), headers, plain_text=speaks_plain_text(request.url.path))
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(QueryTimeout, _query_timeout)
+    app.add_exception_handler(QueryAborted, _query_aborted)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import uvicorn
 
 from vcgraph.config import Settings
 from vcgraph.http.app import create_app
-from vcgraph.store.port import open_store
+from vcgraph.store.pool import PooledStore
+from vcgraph.store.port import Store, StoreError, open_store
 
 TIMEOUT_KEEP_ALIVE = 5
 """Seconds an idle keep-alive connection is kept."""
@@ -19,14 +21,34 @@ LIMIT_CONCURRENCY = 64
 BACKLOG = 128
 
 
+def open_served_store(settings: Settings) -> Store:
+    """The store as the server uses it: an on-disk store behind a :class:`PooledStore` (every query in a
+    worker process that is killed at ``settings.query_timeout``, answers cut at ``settings.max_rows``); a remote
+    store as is (its own endpoint enforces its limits, the adapter its HTTP timeout).
+
+    Raises :class:`StoreError` for ``:memory:`` (a store of this process alone, which workers cannot share, and
+    empty besides) and when the store cannot be opened.
+    """
+    if settings.store.startswith(("http://", "https://")):
+        return open_store(settings.store)
+    if settings.store == ":memory:":
+        raise StoreError("serve needs an on-disk store (a directory), not :memory:")
+    return PooledStore(
+        Path(settings.store),
+        workers=settings.query_workers,
+        query_timeout=settings.query_timeout,
+        max_rows=settings.max_rows,
+    )
+
+
 def serve(settings: Settings, host: str, port: int) -> None:
-    """Open the store, serve it on ``host:port`` until interrupted, then close it.
+    """Open the store, serve it on ``host:port`` until interrupted, then close it (and its query workers).
 
     Raises :class:`vcgraph.store.port.StoreError` when the store cannot be opened (e.g. another process
     holds it).
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    store = open_store(settings.store)
+    store = open_served_store(settings)
     try:
         config = uvicorn.Config(
             create_app(settings, store),

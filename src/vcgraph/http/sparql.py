@@ -28,7 +28,7 @@ from vcgraph.http.sparql_protocol import (
 )
 from vcgraph.namespaces import PREFIXES
 from vcgraph.service.dataset import public_graphs
-from vcgraph.service.sparql import SparqlForbidden, SparqlRefused, answer, run_query, run_update
+from vcgraph.service.sparql import SparqlForbidden, SparqlRefused, SparqlTooLarge, answer, run_query, run_update
 from vcgraph.service.update_guard import guard_update
 from vcgraph.sparql.formats import GRAPH_FORMATS, content_type, offered_types
 from vcgraph.store.port import QueryOutcome, Store
@@ -44,6 +44,10 @@ empty, never fetched; a restricted or staging graph is refused with 403).
 SELECT/ASK answers: SPARQL JSON, XML, CSV, TSV; CONSTRUCT/DESCRIBE: Turtle, N-Triples, RDF/XML, JSON-LD,
 chosen by `Accept`. Without a query: the service description (RDF) or, for a browser, the YASGUI editor.
 SERVICE and LOAD are refused; restricted graphs are never visible.
+Limits: a query text over `VCGRAPH_MAX_QUERY_BYTES` is refused (413), brackets nested more than 64 deep (400);
+a query still running after `VCGRAPH_QUERY_TIMEOUT` seconds is stopped (503 with `Retry-After`). An answer
+longer than `VCGRAPH_MAX_ROWS` rows (or triples) is cut there and says so: header
+`X-VCGRAPH-Truncated: max_rows=N` and, in SPARQL JSON results, the top-level member `"truncated": true`.
 """
 
 
@@ -121,6 +125,8 @@ def _execute(store: Store, settings: Settings, request: QueryRequest, accept: st
         raise _plain(400, f"malformed query: {_parser_message(exc)}") from None
     except SparqlForbidden as exc:  # a restricted/staging graph named explicitly: understood, but not allowed
         raise _plain(403, exc.message) from None
+    except SparqlTooLarge as exc:
+        raise _plain(413, exc.message) from None
     except SparqlRefused as exc:
         raise _plain(400, exc.message) from None
     finally:

@@ -34,6 +34,7 @@ from vcgraph.sparql.text import (
     has_dataset_keyword,
     line_column,
     sparql11_group_concat,
+    too_deep_nesting,
 )
 from vcgraph.store.port import Dataset, QueryOutcome, Store
 
@@ -44,6 +45,10 @@ stream): this bounds the memory one query may take."""
 ANSWER_SECONDS = 60.0
 """How long a public answer may take to produce (checked as it is written; see ``serialize_outcome``)."""
 
+MAX_NESTING = 64
+"""Brackets (``{``, ``(``, ``[``) a query or update may nest. Hand-written SPARQL stays far below; the engine's
+parser overflows its stack (and kills the process) at a few thousand."""
+
 
 class SparqlRefused(Exception):
     """The user's query or update cannot be run (refused operation, malformed graph name, evaluation error):
@@ -52,6 +57,10 @@ class SparqlRefused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class SparqlTooLarge(SparqlRefused):
+    """The query text is longer than the deployment accepts (``max_query_bytes``): HTTP 413."""
 
 
 class SparqlForbidden(SparqlRefused):
@@ -68,6 +77,11 @@ def _graph_iri(value: str, parameter: str) -> NamedNode:
 
 
 def _refuse_fetching(text: str) -> None:
+    # Checked first, and on the text as sent: every later step (lexer, parser) must only see texts it survives.
+    too_deep = too_deep_nesting(text, MAX_NESTING)
+    if too_deep is not None:
+        line, column = line_column(text, too_deep)
+        raise SparqlRefused(f"refused at {line}:{column}: brackets nested more than {MAX_NESTING} deep")
     forbidden = forbidden_operations(text)
     if forbidden:
         first = forbidden[0]
@@ -144,13 +158,19 @@ def run_query(
     named_graph_uris: Sequence[str] = (),
     base_iri: str | None = None,
 ) -> QueryOutcome:
-    """Prepare a public query. Raises ``SyntaxError`` (malformed, with line:column) or :class:`SparqlRefused`.
+    """Prepare a public query. Raises ``SyntaxError`` (malformed, with line:column), :class:`SparqlTooLarge` (a
+    text longer than ``settings.max_query_bytes``) or :class:`SparqlRefused`.
 
     ``base_iri`` resolves relative IRIs of a query without ``BASE``; the protocol passes the endpoint's URL, the
     URL the query was retrieved from (SPARQL 1.1 Query 4.1.1.1, RFC 3986 5.1.3).
 
     pyoxigraph evaluates lazily: write the answer with :func:`answer`, which reports evaluation errors the same way.
     """
+    size = len(query.encode("utf-8"))
+    if size > settings.max_query_bytes:
+        raise SparqlTooLarge(
+            f"the query is {size} bytes long; this endpoint accepts at most {settings.max_query_bytes}"
+        )
     dataset = query_dataset(store, settings, query, default_graph_uris, named_graph_uris, base_iri)
     try:
         return store.query(sparql11_group_concat(query), dataset=dataset, base_iri=base_iri)

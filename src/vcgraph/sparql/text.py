@@ -315,3 +315,27 @@ def destructive_operations(text: str) -> list[Forbidden]:
             operation = f"{token.keyword} {following[0].keyword}"
             found.append(Forbidden(operation, token.start, f"{operation} would empty graphs wholesale"))
     return found
+
+
+_OPENING = {"{": "}", "(": ")", "[": "]"}
+_CLOSING = set(_OPENING.values())
+
+
+def too_deep_nesting(text: str, limit: int) -> int | None:
+    """Offset of the first ``{``, ``(`` or ``[`` that opens more than ``limit`` levels deep (the three counted
+    together, outside strings, IRIs and comments, after ``\\uXXXX`` escapes), or None.
+
+    pyoxigraph's parser is recursive: a few thousand nested brackets overflow its stack and kill the process
+    (SIGSEGV), which no Python exception handler catches. Callers refuse such texts before any parser sees them.
+    """
+    depth = 0
+    for token in tokens(decode_escapes(text)):
+        if token.kind != "other":
+            continue
+        if token.text in _OPENING:
+            depth += 1
+            if depth > limit:
+                return token.start
+        elif token.text in _CLOSING:
+            depth = max(0, depth - 1)
+    return None
