@@ -101,6 +101,25 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         opened.close()
 
 
+# The port promises graphs() lists non-empty graphs; OxigraphStore.graphs() returns pyoxigraph's named_graphs(),
+# which keeps a graph emptied by an update. Strict: this starts failing (and must go) once the embedded one is fixed.
+EMBEDDED_LISTS_EMPTY_GRAPHS = pytest.mark.parametrize(
+    "store",
+    [
+        pytest.param(
+            "embedded",
+            marks=pytest.mark.xfail(
+                strict=True, reason="OxigraphStore.graphs() lists empty named graphs, against the port's contract"
+            ),
+        ),
+        "remote-gsp",
+        "remote-update",
+        "virtuoso",
+    ],
+    indirect=True,
+)
+
+
 def test_select_returns_query_solutions(store: Store) -> None:
     store.replace_graphs({G1: [triple("one")]})
     result = store.query("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -224,6 +243,7 @@ def test_replace_graphs_swaps_content_of_every_graph(store: Store) -> None:
     assert store.graphs() == [G1, G2]
 
 
+@EMBEDDED_LISTS_EMPTY_GRAPHS
 def test_replace_graphs_with_no_triples_empties_the_graph(store: Store) -> None:
     store.replace_graphs({G1: [triple("old")], G2: [triple("keep")]})
     store.replace_graphs({G1: []})
@@ -325,22 +345,7 @@ def test_quads_of_one_graph_and_of_all(store: Store) -> None:
     assert set(store.quads()) == {Quad(S, P, Literal("a"), G1), Quad(S, P, Literal("b"), G2)}
 
 
-@pytest.mark.parametrize(
-    "store",
-    [
-        pytest.param(
-            "embedded",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="OxigraphStore.graphs() lists empty named graphs, against the port's 'non-empty' contract",
-            ),
-        ),
-        "remote-gsp",
-        "remote-update",
-        "virtuoso",
-    ],
-    indirect=True,
-)
+@EMBEDDED_LISTS_EMPTY_GRAPHS
 def test_graphs_lists_non_empty_named_graphs_sorted(store: Store) -> None:
     store.replace_graphs({G2: [triple("b")], G1: [triple("a")]})
     store.update("CREATE SILENT GRAPH <http://example.org/empty>")
