@@ -20,6 +20,11 @@ def _attr(value: object) -> str:
     return escape(str(value), quote=True)
 
 
+def _clip(text: str, length: int) -> str:
+    """``text`` cut to ``length`` characters, with an ellipsis when something was cut (the title keeps it all)."""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
 def _shade(count: int, maximum: int) -> tuple[str, str]:
     """Fill and text colour of a heatmap cell: red for a gap, five blues otherwise (AA contrast for the text)."""
     if count == 0:
@@ -53,7 +58,7 @@ def heatmap(rows: Sequence[HeatRow], regions: Sequence[str], title: str, gap_wor
         y = head + index * cell_height
         parts.append(
             f'<text x="4" y="{y + 17}" font-size="13"><tspan font-weight="700">{escape(row.notation)}</tspan> '
-            f"{escape(row.label[:44])}</text>"
+            f"{escape(_clip(row.label, 44))}</text>"
         )
         for column, region in enumerate(regions):
             count = row.counts.get(region, 0)
@@ -100,7 +105,7 @@ def bars(items: Sequence[Bar], series: Sequence[str], title: str) -> str:
         )
     for row, item in enumerate(items):
         top = legend_height + row * group_height
-        parts.append(f'<text x="4" y="{top + bar_height + 2}" font-size="13">{escape(item.label[:42])}</text>')
+        parts.append(f'<text x="4" y="{top + bar_height + 2}" font-size="13">{escape(_clip(item.label, 42))}</text>')
         for index, value in enumerate(item.values):
             y = top + index * bar_height
             length = scale_width * value / maximum
@@ -148,8 +153,9 @@ def chain(stages: Sequence[ChainStage], title: str, uncovered_word: str) -> str:
             f'<rect x="{x}" y="{y}" width="{box_width}" height="{box_height}" rx="4" fill="{fill}" stroke="{edge}" '
             f'stroke-width="3"/>'
             f'<text x="{x + 6}" y="{y + 17}" font-size="13" font-weight="700">{escape(stage.notation)}</text>'
-            f'<text x="{x + 6}" y="{y + 34}" font-size="11">{escape(stage.label[:24])}</text>'
-            f'<text x="{x + 6}" y="{y + 52}" font-size="11" font-weight="700" fill="{ink}">{escape(who[:26])}</text>'
+            f'<text x="{x + 6}" y="{y + 34}" font-size="11">{escape(_clip(stage.label, 24))}</text>'
+            f'<text x="{x + 6}" y="{y + 52}" font-size="11" font-weight="700" fill="{ink}">'
+            f"{escape(_clip(who, 26))}</text>"
             "</g>"
         )
     parts.append("</svg>")
