@@ -248,6 +248,16 @@ def test_the_other_text_of_an_anonymous_actor_goes_to_the_restricted_graph_only(
     assert (P(RDF + "type"), P(BM + "Statement")) in about(graphs.restricted, P(f"{RESPONSE.value}/other/sectors"))
 
 
+def test_a_merged_record_is_written_under_the_surviving_actor_and_its_site() -> None:
+    table = SurveyTable(list(BASE), [(2, dict(BASE))])
+    (record,) = parse_table(table, VOCABULARIES, NUTS, merges={"id-be0123456789": "universite-de-liege-be"}).records
+    public = map_records([record], WAVE, MINTER).public
+    survivor = P(BASE_IRI + "id/actor/universite-de-liege-be")
+    assert (P(RDF + "type"), P(BM + "Actor")) in about(public, survivor)
+    assert (P(ORG + "hasSite"), P(survivor.value + "/site/BE332")) in about(public, survivor)
+    assert not any(ACTOR in (t.subject, t.object) for t in public)
+
+
 def test_the_same_records_always_give_the_same_triples() -> None:
     cells = {"stage_S01": "offer", "tech_T01": "pilot", "clusters": "B; A", "skills_shortage": "K01"}
     assert mapped(**cells) == mapped(**cells)

@@ -469,6 +469,50 @@ def test_other_text_holding_an_email_address_is_an_error() -> None:
     assert error.reason == "holds an e-mail address: personal data goes in contact_email only"
 
 
+# a curator's merges -----------------------------------------------------------------------------------------------
+def parse_merged(merges: dict[str, str], *rows: dict[str, str]) -> TemplateResult:
+    full = [{**BASE, **row} for row in rows]
+    columns = list(dict.fromkeys(c for row in full for c in row))
+    table = SurveyTable(columns, [(i + 2, {c: row.get(c, "") for c in columns}) for i, row in enumerate(full)])
+    return parse_table(table, VOCABULARIES, NUTS, merges=merges)
+
+
+def test_a_merged_organisation_is_put_under_the_surviving_actor() -> None:
+    (merged,) = parse_merged({"bioprocess-liege-sa-be": "id-be0123456789"}, {}).records
+    assert merged.merged_into == "id-be0123456789"
+
+
+def test_an_organisation_no_merge_names_keeps_its_own_actor() -> None:
+    (kept,) = parse_merged({"other-be": "id-be0123456789"}, {}).records
+    assert kept.merged_into is None
+
+
+def test_an_anonymous_organisation_is_matched_by_the_key_of_its_hashed_iri() -> None:
+    (anonymous,) = parse({"visibility": "anonymous"}).records
+    survivor = "anon-0123456789abcdef"
+    (merged,) = parse_merged({anonymous.iri_key: survivor}, {"visibility": "anonymous"}).records
+    assert anonymous.iri_key.startswith("anon-") and merged.merged_into == survivor
+
+
+def test_a_row_merged_into_an_organisation_answering_the_same_wave_is_a_duplicate() -> None:
+    result = parse_merged(
+        {"bioprocess-liege-sa-be": "id-be0123456789"},
+        {"organisation_id": "BE0123456789", "organisation": "Bioprocess Liège"},
+        {"response_id": "R-2"},
+    )
+    (error,) = result.errors
+    assert (error.row, error.column) == (3, "organisation")
+    assert error.reason == (
+        "same organisation as row 2 (merged into actor id-be0123456789 by a curator): "
+        "one response per organisation and wave"
+    )
+
+
+def test_a_merge_of_a_named_row_into_an_anonymous_actor_is_an_error() -> None:
+    error = parse_merged({"bioprocess-liege-sa-be": "anon-0123456789abcdef"}, {}).errors[0]
+    assert error.column == "visibility" and "an anonymous and a named actor cannot be merged" in error.reason
+
+
 # every problem at once -----------------------------------------------------------------------------------------
 def test_every_problem_of_a_row_is_reported_at_once() -> None:
     found = errors(submitted="yesterday", nuts="FRK26", actor_type="robot", tech_T01="develop", trl_T01="12")

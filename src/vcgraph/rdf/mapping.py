@@ -188,5 +188,8 @@ def map_records(records: Iterable[SurveyRecord], wave: str, minter: Minter) -> W
 
 
 def actor_iri(record: SurveyRecord, minter: Minter) -> NamedNode:
-    """The actor's IRI: stable across waves for a given organisation_id (or name + country)."""
+    """The actor's IRI: stable across waves for a given organisation_id (or name + country), or the IRI of the
+    actor a curator merged it into (``merged_into`` is already a minted key: never hashed again)."""
+    if record.merged_into is not None:
+        return minter.actor(record.merged_into)
     return minter.actor(record.actor_key, anonymous=record.anonymous)

@@ -16,6 +16,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Triple
 
 from vcgraph.config import Settings
+from vcgraph.curation.merges import load_merge_keys
 from vcgraph.namespaces import WAVE_ID, Minter
 from vcgraph.rdf.mapping import WaveTriples, map_records
 from vcgraph.reference.loader import ReferenceData, load_reference_data
@@ -162,7 +163,8 @@ def check_survey(
         # (CLI, API) shows it the same way and exits/answers with a 4xx-like outcome.
         failed = TemplateResult(errors=[RowError(FILE_ROW, "", "", str(exc))])
         return CheckedSurvey(failed, [], WaveTriples([], []), ValidationReport())
-    template = parse_table(table, vocabularies, reference.nuts_index, progress)
+    # A curator's confirmed merges (data/curation/merges.csv) put a merged organisation under its surviving IRI.
+    template = parse_table(table, vocabularies, reference.nuts_index, progress, merges=load_merge_keys(settings))
     minter = Minter(settings.base_iri)
     shapes_reference = reference.vocabularies + reference.nuts
     records = list(template.records)

@@ -21,6 +21,9 @@ Decisions the template leaves open, taken here:
 * A TRL (``trl_Txx``, ``needN_min_trl``) is a whole number 1-9 or any label of the trl scheme (``TRL 6``).
 * ``organisation_id`` holds at most 64 characters, names at most 300, need texts at most 1000.
 * A header with no answer row is an error: ingesting it would empty the wave.
+* A curator's merges (``merges``: actor key -> surviving actor key, from ``data/curation/merges.csv``) put a row
+  under the surviving actor; two rows of one wave that end up as one actor are the usual duplicate-organisation
+  error. A merge between an anonymous and a named actor is refused on the row: it would name the anonymous one.
 * The ``<question>_other`` columns (:data:`OTHER_TEXT_COLUMNS`) hold the free text of "Other" answers that a
   survey-tool mapping could not match to a vocabulary value; they are kept as text (at most 1000 characters, no
   e-mail address, like a need's text) so nothing a respondent wrote is lost.
@@ -31,8 +34,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from pyoxigraph import NamedNode
@@ -84,6 +87,10 @@ STAGE_MODES = ("offer", "in-house", "plan", "need")
 TECHNOLOGY_MODES = ("develop", "routine", "pilot", "interested", "need")
 TRL_MODES = ("develop", "routine", "pilot")
 SEPARATOR = ";"
+ACTOR_PATH = "id/actor/"
+_KEY_BASE = "https://key.invalid/"
+# The key of an anonymous actor's IRI (Minter.actor); a named actor's key ends with its country or starts with "id-".
+ANONYMOUS_KEY = re.compile(r"^anon-[0-9a-f]{16}$")
 MAX_TEXT = 1000
 MAX_NAME = 300
 
@@ -179,10 +186,18 @@ class SurveyRecord:
     anonymous: bool
     consent_contact: bool | None
     other_answers: tuple[OtherAnswer, ...] = ()
+    merged_into: str | None = None  # the key of the actor a curator merged this one into
 
     @property
     def actor_key(self) -> str:
         return Minter("").actor_key(self.organisation_id, self.organisation, self.country)
+
+    @property
+    def iri_key(self) -> str:
+        """The key of the actor IRI minted for this row before any merge (``anon-<hash>`` when anonymous)."""
+        # Minted under a throw-away base only to reuse Minter's hashing of anonymous keys.
+        minted = Minter(_KEY_BASE).actor(self.actor_key, anonymous=self.anonymous)
+        return minted.value.removeprefix(_KEY_BASE + ACTOR_PATH)
 
 
 @dataclass
@@ -204,10 +219,13 @@ def parse_table(
     vocabularies: Vocabularies,
     nuts: NutsIndex,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    merges: Mapping[str, str] | None = None,
 ) -> TemplateResult:
     """Check every row of ``table`` against the template and resolve it to a :class:`SurveyRecord`.
 
-    ``progress(rows done, rows total)`` is called after each row.
+    ``progress(rows done, rows total)`` is called after each row. ``merges`` maps the actor key of a merged actor
+    (``Minter`` key, ``anon-<hash>`` for an anonymous one) to the key of the actor it was merged into.
     """
     result = TemplateResult(rows_read=len(table.rows))
     present = set(table.columns)
@@ -235,6 +253,8 @@ def parse_table(
     for done, (number, cells) in enumerate(table.rows, start=1):
         row = _RowParser(number, cells, vocabularies, nuts)
         record = row.parse()
+        if record is not None and merges:
+            record = _merged(record, merges, row)
         response_id = " ".join(cells.get("response_id", "").split())  # as the record and its IRI see it
         if response_id:
             if response_id in seen_ids:
@@ -242,22 +262,41 @@ def parse_table(
             else:
                 seen_ids[response_id] = number
         if record is not None:
-            key = record.actor_key
-            if key in seen_actors:
+            keys = {record.actor_key, record.iri_key} | ({record.merged_into} if record.merged_into else set())
+            first = next((seen_actors[key] for key in sorted(keys) if key in seen_actors), None)
+            if first is not None:
                 column = "organisation_id" if record.organisation_id else "organisation"
+                merged = f" (merged into actor {record.merged_into} by a curator)" if record.merged_into else ""
                 row.error(
                     column,
                     cells.get(column, ""),
-                    f"same organisation as row {seen_actors[key]}: one response per organisation and wave",
+                    f"same organisation as row {first}{merged}: one response per organisation and wave",
                 )
             else:
-                seen_actors[key] = number
+                seen_actors.update(dict.fromkeys(keys, number))
         result.errors.extend(row.errors)
         if record is not None and not row.errors:
             result.records.append(record)
         if progress is not None:
             progress(done, len(table.rows))
     return result
+
+
+def _merged(record: SurveyRecord, merges: Mapping[str, str], row: _RowParser) -> SurveyRecord | None:
+    """``record`` under the actor a curator merged it into, if any; None (and a row error) if that would name an
+    anonymous actor or publish a named one's answers anonymously."""
+    survivor = merges.get(record.iri_key)
+    if survivor is None:
+        return record
+    if record.anonymous != bool(ANONYMOUS_KEY.match(survivor)):
+        row.error(
+            "visibility",
+            row.cells.get("visibility", ""),
+            f"this organisation is merged into actor {survivor} (data/curation/merges.csv), "
+            "whose visibility differs: an anonymous and a named actor cannot be merged",
+        )
+        return None
+    return replace(record, merged_into=survivor)
 
 
 def _ascii_host(host: str) -> str:
