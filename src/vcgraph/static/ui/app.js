@@ -443,18 +443,16 @@ async function viewGaps(main) {
     state.gapRegion = event.target.value;
     render();
   });
+  // Plain links with aria-current (each kind of gap has its own URL), not an ARIA tablist that would promise
+  // arrow-key navigation.
   const tabs = h(
-    "div",
-    { class: "tabs", role: "tablist", "aria-label": t("gaps.heading") },
+    "nav",
+    { class: "tabs", "aria-label": t("gaps.heading") },
     GAP_TABS.map((name) =>
-      h(
-        "a",
-        { role: "tab", href: `#/gaps/${name}`, "aria-selected": name === tab ? "true" : "false", id: `tab-${name}` },
-        t(`gaps.tab.${name}`),
-      ),
+      h("a", { href: `#/gaps/${name}`, "aria-current": name === tab ? "page" : null, id: `tab-${name}` }, t(`gaps.tab.${name}`)),
     ),
   );
-  const panel = h("section", { role: "tabpanel", "aria-labelledby": `tab-${tab}` });
+  const panel = h("section", { "aria-labelledby": `tab-${tab}` });
   main.append(h("h2", {}, t("gaps.heading")), h("div", { class: "controls" }, picker), tabs, panel);
   const wave = state.filters.wave;
   if (tab === "stages") {
