@@ -481,6 +481,51 @@ def test_write_that_fits_in_one_batch_is_one_update_request_without_staging(oxig
     assert len(list(store.quads(G1))) == 101
 
 
+GRAPH_LIST = json.dumps(
+    {"head": {"vars": ["g"]}, "results": {"bindings": [{"g": {"type": "uri", "value": "http://example.org/g1"}}]}}
+).encode()
+
+
+def test_graph_list_is_asked_on_every_call_by_default(scripted: Callable[..., ScriptedStore]) -> None:
+    server = scripted(lambda seen: Reply(body=GRAPH_LIST))
+    store = remote(server.url)
+    assert store.graphs() == store.graphs() == [G1]
+    assert len(server.seen) == 2
+
+
+def test_graph_list_is_reused_for_graphs_ttl(scripted: Callable[..., ScriptedStore]) -> None:
+    server = scripted(lambda seen: Reply(body=GRAPH_LIST))
+    store = remote(server.url, graphs_ttl=60.0)
+    assert store.graphs() == store.graphs() == [G1]
+    assert len(server.seen) == 1
+
+
+def test_graph_list_expires_after_graphs_ttl(scripted: Callable[..., ScriptedStore]) -> None:
+    server = scripted(lambda seen: Reply(body=GRAPH_LIST))
+    store = remote(server.url, graphs_ttl=0.05)
+    store.graphs()
+    time.sleep(0.1)
+    store.graphs()
+    assert len(server.seen) == 2
+
+
+def test_own_writes_refresh_a_reused_graph_list_at_once(oxigraph_server: Any) -> None:
+    server = oxigraph_server
+    server.clear()
+    store = RemoteStore(
+        RemoteSettings(query_url=server.query_url, update_url=server.update_url, graphs_ttl=3600.0)
+    )
+    store.replace_graphs({G1: [Triple(S, P, Literal("a"))]})
+    assert store.graphs() == [G1]
+    g2 = NamedNode("http://example.org/g2")
+    store.replace_graphs({g2: [Triple(S, P, Literal("b"))]})
+    assert store.graphs() == [G1, g2]
+    store.clear_graph(G1)
+    assert store.graphs() == [g2]
+    store.update("DROP GRAPH <http://example.org/g2>")
+    assert store.graphs() == []
+
+
 # --------------------------------------------------------------------------------- configuration
 
 
@@ -518,6 +563,7 @@ def test_update_url_defaults_to_the_query_url_for_a_single_endpoint_store(monkey
         ("VCGRAPH_STORE_BATCH", "-5"),
         ("VCGRAPH_STORE_BATCH", "1.5"),
         ("VCGRAPH_STORE_AUTH", "kerberos"),
+        ("VCGRAPH_STORE_GRAPHS_TTL", "-1"),
     ],
 )
 def test_bad_remote_setting_is_refused_naming_the_variable(

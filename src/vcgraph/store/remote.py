@@ -33,6 +33,8 @@ Configuration (``open_store`` reads it when ``VCGRAPH_STORE`` is an ``http(s)://
                                    without one of their own (Virtuoso)
 ``VCGRAPH_STORE_GRAPH_PREFIXES``   space-separated IRI prefixes of the graphs that are vcgraph's, on a shared
                                    store (Virtuoso's system graphs, other services' graphs are then ignored)
+``VCGRAPH_STORE_GRAPHS_TTL``       seconds to reuse the graph list (default 0: list on every call); our own
+                                   writes refresh it at once, other writers' within that time
 =================================  ===================================================================
 """
 
@@ -41,6 +43,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -107,6 +110,7 @@ class RemoteSettings:
     batch_size: int = 50_000
     default_graph_iri: str | None = None
     graph_prefixes: tuple[str, ...] | None = None
+    graphs_ttl: float = 0.0
 
     @classmethod
     def from_environment(cls, query_url: str) -> RemoteSettings:
@@ -131,6 +135,7 @@ class RemoteSettings:
             batch_size=_positive_integer("VCGRAPH_STORE_BATCH", env.get("VCGRAPH_STORE_BATCH"), 50_000),
             default_graph_iri=env.get("VCGRAPH_STORE_DEFAULT_GRAPH") or None,
             graph_prefixes=tuple(env.get("VCGRAPH_STORE_GRAPH_PREFIXES", "").split()) or None,
+            graphs_ttl=_non_negative_number("VCGRAPH_STORE_GRAPHS_TTL", env.get("VCGRAPH_STORE_GRAPHS_TTL")),
         )
 
 
@@ -149,6 +154,18 @@ def _positive_number(name: str, raw: str | None, default: float) -> float:
         raise StoreError(f"{name} must be a positive number, not {raw!r}") from None
     if value <= 0:
         raise StoreError(f"{name} must be a positive number, not {raw!r}")
+    return value
+
+
+def _non_negative_number(name: str, raw: str | None) -> float:
+    if raw is None or raw == "":
+        return 0.0
+    try:
+        value = float(raw)
+    except ValueError:
+        raise StoreError(f"{name} must be a number of seconds (0 or more), not {raw!r}") from None
+    if value < 0:
+        raise StoreError(f"{name} must be a number of seconds (0 or more), not {raw!r}")
     return value
 
 
@@ -189,6 +206,7 @@ class RemoteStore:
         self.read_only = read_only
         self._default_iri = NamedNode(settings.default_graph_iri) if settings.default_graph_iri else None
         self._distinct_graph_listing = False
+        self._graphs_cache: tuple[float, list[NamedNode]] | None = None
         auth: httpx.Auth | None = None
         if settings.user is not None:
             password = settings.password or ""
@@ -261,6 +279,20 @@ class RemoteStore:
         return data or b""
 
     def graphs(self) -> list[NamedNode]:
+        # Every public question lists the graphs first (public_dataset): 20-100 ms on a remote store at 100k
+        # triples. With graphs_ttl > 0 the list is reused that long; our own writes drop it at once, another
+        # writer's new graph shows up within graphs_ttl (restricted graphs are excluded by name either way).
+        ttl = self.settings.graphs_ttl
+        cached = self._graphs_cache
+        if ttl > 0 and cached is not None and time.monotonic() - cached[0] < ttl:
+            return list(cached[1])
+        listed_at = time.monotonic()
+        listed = self._list_graphs()
+        if ttl > 0:
+            self._graphs_cache = (listed_at, listed)
+        return list(listed)
+
+    def _list_graphs(self) -> list[NamedNode]:
         names: set[str] = set()
         for term in self._graph_names():
             if isinstance(term, NamedNode) and not term.value.startswith(STAGING) and self._is_ours(term.value):
@@ -449,6 +481,7 @@ class RemoteStore:
     def _require_writable(self) -> None:
         if self.read_only:
             raise StoreError(f"the store at {self.settings.query_url} was opened read-only")
+        self._graphs_cache = None
 
     def _dataset_params(self, dataset: Dataset | None) -> list[tuple[str, str]]:
         """``default-graph-uri`` / ``named-graph-uri`` parameters for a port dataset.
@@ -523,6 +556,9 @@ class RemoteStore:
             raise TruncatedResult(f"the store at {url} cut its answer to the {what}: {exc}") from exc
         except httpx.HTTPError as exc:
             raise StoreError(f"cannot reach the store at {url}: {exc}") from exc
+        if what != "query":
+            # A write may add or empty graphs; dropped after it too, in case a listing ran meanwhile.
+            self._graphs_cache = None
         _check_status(response, url, what)
         return response
 
