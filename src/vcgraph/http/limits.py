@@ -35,7 +35,7 @@ def _overloaded(path: str, max_concurrent: int) -> tuple[bytes, bytes]:
     return json.dumps({"error": "overloaded", "detail": detail}).encode(), b"application/json"
 
 
-def _mark_truncated(body: bytes) -> bytes:
+def mark_truncated(body: bytes) -> bytes:
     """``body`` (a JSON document) with ``"truncated": true`` as its first member when it is an object."""
     stripped = body.lstrip()
     if not stripped.startswith(b"{"):
@@ -109,7 +109,7 @@ class _MarkingSender:
             self._chunks.append(message.get("body", b""))
             if message.get("more_body", False):
                 return
-            body = _mark_truncated(b"".join(self._chunks))
+            body = mark_truncated(b"".join(self._chunks))
             headers = [(k, v) for k, v in self._start["headers"] if k.lower() != b"content-length"]
             headers.append((b"content-length", str(len(body)).encode()))
             await self._send({**self._start, "headers": headers})
