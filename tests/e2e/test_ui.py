@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import httpx
@@ -26,6 +27,9 @@ from vcgraph.http.app import create_app
 from vcgraph.report import build_report
 from vcgraph.service.ingest import ensure_reference_data, ingest_survey
 from vcgraph.store.oxigraph import OxigraphStore
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.e2e
 
@@ -94,7 +98,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     with playwright_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -118,30 +122,33 @@ class Recorded:
 
 
 @pytest.fixture
-def page(browser: object, demo_server: DemoServer, request: pytest.FixtureRequest) -> Iterator[object]:
-    context = browser.new_context(  # type: ignore[attr-defined]
-        viewport={"width": 1440, "height": 900}, locale="en-GB", accept_downloads=True
-    )
+def recorded() -> Recorded:
+    return Recorded()
+
+
+@pytest.fixture
+def page(
+    browser: Browser, demo_server: DemoServer, recorded: Recorded, request: pytest.FixtureRequest
+) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-GB", accept_downloads=True)
     opened = context.new_page()
-    recorded = Recorded()
     opened.on("request", lambda req: recorded.requests.append(req.url))
     opened.on("console", lambda msg: recorded.console_errors.append(msg.text) if msg.type == "error" else None)
     opened.on("pageerror", lambda error: recorded.console_errors.append(str(error)))
     opened.set_default_timeout(VIEW_TIMEOUT_MS)
-    opened.recorded = recorded
     yield opened
     ARTIFACTS.mkdir(exist_ok=True)
     opened.screenshot(path=str(ARTIFACTS / f"ui-{request.node.name}.png"), full_page=True)
     context.close()
 
 
-def open_view(page: object, demo_server: DemoServer, view: str) -> None:
-    page.goto(f"{demo_server.base_url}/ui/#/{view}")  # type: ignore[attr-defined]
+def open_view(page: Page, demo_server: DemoServer, view: str) -> None:
+    page.goto(f"{demo_server.base_url}/ui/#/{view}")
     wait_for_view(page, view.split("/")[0].split("?")[0])
 
 
-def wait_for_view(page: object, name: str) -> None:
-    page.wait_for_selector(f"main[data-ready='{name}'][aria-busy='false']", timeout=VIEW_TIMEOUT_MS)  # type: ignore[attr-defined]
+def wait_for_view(page: Page, name: str) -> None:
+    page.wait_for_selector(f"main[data-ready='{name}'][aria-busy='false']", timeout=VIEW_TIMEOUT_MS)
 
 
 def test_the_server_root_leads_to_the_ui_page_with_a_strict_csp(demo_server: DemoServer) -> None:
@@ -154,57 +161,57 @@ def test_the_server_root_leads_to_the_ui_page_with_a_strict_csp(demo_server: Dem
 
 
 def test_home_draws_the_chain_in_stage_order_with_counts_per_region_and_marks_the_gaps(
-    page: object, demo_server: DemoServer
+    page: Page, demo_server: DemoServer
 ) -> None:
     open_view(page, demo_server, "home")
-    stages = page.locator(".chain .stage .notation").all_inner_texts()  # type: ignore[attr-defined]
+    stages = page.locator(".chain .stage .notation").all_inner_texts()
     assert stages == [f"S{n:02d}" for n in range(1, 17)]
     api = httpx.get(
         demo_server.base_url + "/api/gaps/coverage", params={"regions": "BE3,FRK"}, timeout=VIEW_TIMEOUT_MS / 1000
     ).json()
     gaps = sum(1 for item in api["items"] for code in ("BE3", "FRK") if item["actors_by_region"][code] == 0)
-    assert page.locator(".chain .count.gap").count() == gaps > 0  # type: ignore[attr-defined]
+    assert page.locator(".chain .count.gap").count() == gaps > 0
     # the demo's known gap: nobody in Wallonia offers S15 patient interface
-    s15_be3 = page.locator(".chain .stage").nth(14).locator(".count").first  # type: ignore[attr-defined]
+    s15_be3 = page.locator(".chain .stage").nth(14).locator(".count").first
     assert "gap" in (s15_be3.get_attribute("class") or "")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "home.png"))  # type: ignore[attr-defined]
+    page.screenshot(path=str(SCREENSHOTS / "home.png"))
 
 
-def test_a_product_class_filter_keeps_only_its_relevant_stages(page: object, demo_server: DemoServer) -> None:
+def test_a_product_class_filter_keeps_only_its_relevant_stages(page: Page, demo_server: DemoServer) -> None:
     open_view(page, demo_server, "home")
-    page.select_option("#f-pc", "P08")  # type: ignore[attr-defined]
+    page.select_option("#f-pc", "P08")
     wait_for_view(page, "home")
     api = httpx.get(
         demo_server.base_url + "/api/gaps/coverage",
         params={"regions": "BE3,FRK", "product_class": "P08"},
         timeout=VIEW_TIMEOUT_MS / 1000,
     ).json()
-    shown = page.locator(".chain .stage .notation").all_inner_texts()  # type: ignore[attr-defined]
+    shown = page.locator(".chain .stage .notation").all_inner_texts()
     assert shown == [item["notation"] for item in api["items"]]
     assert len(shown) < 16
 
 
 def test_a_heatmap_cell_clicks_through_to_the_actors_and_responses_behind_it(
-    page: object, demo_server: DemoServer
+    page: Page, demo_server: DemoServer
 ) -> None:
     open_view(page, demo_server, "heatmap")
-    cell = page.locator(".heatmap button[data-stage='S04'][data-region='BE3']")  # type: ignore[attr-defined]
+    cell = page.locator(".heatmap button[data-stage='S04'][data-region='BE3']")
     count = int(cell.inner_text())
     cell.click()
-    dialog = page.locator("#detail")  # type: ignore[attr-defined]
+    dialog = page.locator("#detail")
     dialog.locator("table.evidence tbody tr").first.wait_for()
     assert dialog.locator("table.evidence tbody tr").count() == count
     assert dialog.locator("a[href^='/id/wave/2026-W1/response/']").count() == count
-    page.keyboard.press("Escape")  # type: ignore[attr-defined]
+    page.keyboard.press("Escape")
     assert not dialog.is_visible()
 
 
-def test_an_unmet_need_opens_its_evidence_organisation_wave_and_response(page: object, demo_server: DemoServer) -> None:
+def test_an_unmet_need_opens_its_evidence_organisation_wave_and_response(page: Page, demo_server: DemoServer) -> None:
     open_view(page, demo_server, "gaps/needs")
-    row = page.locator("table tbody tr", has_text="TissuLab")  # type: ignore[attr-defined]
+    row = page.locator("table tbody tr", has_text="TissuLab")
     row.get_by_role("button", name="Evidence").click()
-    dialog = page.locator("#detail")  # type: ignore[attr-defined]
+    dialog = page.locator("#detail")
     dialog.wait_for()
     text = dialog.inner_text()
     assert "TissuLab Wallonie SRL" in text
@@ -215,16 +222,16 @@ def test_an_unmet_need_opens_its_evidence_organisation_wave_and_response(page: o
     assert httpx.get(demo_server.base_url + href, timeout=60).status_code == 200
 
 
-def test_a_gaps_table_sorts_by_a_column_and_downloads_as_csv(page: object, demo_server: DemoServer) -> None:
+def test_a_gaps_table_sorts_by_a_column_and_downloads_as_csv(page: Page, demo_server: DemoServer) -> None:
     open_view(page, demo_server, "gaps/skills")
-    header = page.get_by_role("button", name=re.compile("sort by Actors reporting"))  # type: ignore[attr-defined]
+    header = page.get_by_role("button", name=re.compile("sort by Actors reporting"))
     header.click()
     header.click()
-    assert page.locator("th[aria-sort='descending']").count() == 1  # type: ignore[attr-defined]
-    counts = [int(v) for v in page.locator("table tbody tr td:nth-child(2)").all_inner_texts()]  # type: ignore[attr-defined]
+    assert page.locator("th[aria-sort='descending']").count() == 1
+    counts = [int(v) for v in page.locator("table tbody tr td:nth-child(2)").all_inner_texts()]
     assert counts == sorted(counts, reverse=True)
-    with page.expect_download() as download_info:  # type: ignore[attr-defined]
-        page.get_by_role("button", name="Download CSV").click()  # type: ignore[attr-defined]
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download CSV").click()
     download = download_info.value
     saved = ARTIFACTS / "gaps-skills.csv"
     ARTIFACTS.mkdir(exist_ok=True)
@@ -234,24 +241,24 @@ def test_a_gaps_table_sorts_by_a_column_and_downloads_as_csv(page: object, demo_
     assert len(lines) - 1 == len(counts)
 
 
-def test_a_ranked_partner_opens_the_explanation_of_its_fit(page: object, demo_server: DemoServer) -> None:
+def test_a_ranked_partner_opens_the_explanation_of_its_fit(page: Page, demo_server: DemoServer) -> None:
     open_view(page, demo_server, "matchmaking")
-    need = page.locator("article.need", has_text="AAVance Liège SRL").filter(has_text="S04")  # type: ignore[attr-defined]
+    need = page.locator("article.need", has_text="AAVance Liège SRL").filter(has_text="S04")
     partner_row = need.locator("tbody tr", has_text="Vectopole Isère SAS").first
     partner_row.get_by_role("button", name="Why?").click()
-    dialog = page.locator("#detail")  # type: ignore[attr-defined]
+    dialog = page.locator("#detail")
     dialog.wait_for()
     assert "Why Vectopole Isère SAS fits" in dialog.inner_text()
     assert dialog.locator("table.explanation tbody tr.met").count() == 5
     assert dialog.locator("a[href*='/response/R2026-']").count() >= 1
 
 
-def test_the_consortium_builder_shows_its_cover_on_the_chain(page: object, demo_server: DemoServer) -> None:
+def test_the_consortium_builder_shows_its_cover_on_the_chain(page: Page, demo_server: DemoServer) -> None:
     open_view(page, demo_server, "matchmaking?product_class=P05&regions=BE3,FRK")
     # P05 needs seven members in the demo: more than the default limit of six, so the builder says so first.
-    assert page.locator("#cons-summary").inner_text() == "No cover within the size limit."  # type: ignore[attr-defined]
-    page.fill("#cons-max", "10")  # type: ignore[attr-defined]
-    page.dispatch_event("#cons-max", "change")  # type: ignore[attr-defined]
+    assert page.locator("#cons-summary").inner_text() == "No cover within the size limit."
+    page.fill("#cons-max", "10")
+    page.dispatch_event("#cons-max", "change")
     wait_for_view(page, "matchmaking")
     api = httpx.get(
         demo_server.base_url + "/api/consortium",
@@ -259,29 +266,29 @@ def test_the_consortium_builder_shows_its_cover_on_the_chain(page: object, demo_
         timeout=VIEW_TIMEOUT_MS / 1000,
     ).json()
     size = api["summary"]["size"]
-    assert page.locator("#cons-summary").inner_text() == f"Complete cover with {size} member(s), proven minimal."  # type: ignore[attr-defined]
-    chain = page.locator(".consortium .chain .stage")  # type: ignore[attr-defined]
+    assert page.locator("#cons-summary").inner_text() == f"Complete cover with {size} member(s), proven minimal."
+    chain = page.locator(".consortium .chain .stage")
     assert chain.count() == len(api["summary"]["required_stages"])
-    assert page.locator(".consortium .chain .stage.gap").count() == 0  # type: ignore[attr-defined]
-    members = page.locator(".consortium table tbody tr").count()  # type: ignore[attr-defined]
+    assert page.locator(".consortium .chain .stage.gap").count() == 0
+    members = page.locator(".consortium table tbody tr").count()
     assert members == size
 
 
-def test_the_language_switch_shows_the_ui_in_french_and_back(page: object, demo_server: DemoServer) -> None:
+def test_the_language_switch_shows_the_ui_in_french_and_back(page: Page, demo_server: DemoServer) -> None:
     open_view(page, demo_server, "home")
-    page.get_by_role("button", name="Afficher en français").click()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Afficher en français").click()
     wait_for_view(page, "home")
-    assert page.locator("html").get_attribute("lang") == "fr"  # type: ignore[attr-defined]
-    assert page.locator("nav").get_by_role("link", name="Lacunes").is_visible()  # type: ignore[attr-defined]
-    assert page.locator(".view h2").inner_text() == "La chaîne de valeur, étape par étape"  # type: ignore[attr-defined]
-    page.screenshot(path=str(ARTIFACTS / "ui-home-fr.png"))  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Show in English").click()  # type: ignore[attr-defined]
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("nav").get_by_role("link", name="Lacunes").is_visible()
+    assert page.locator(".view h2").inner_text() == "La chaîne de valeur, étape par étape"
+    page.screenshot(path=str(ARTIFACTS / "ui-home-fr.png"))
+    page.get_by_role("button", name="Show in English").click()
     wait_for_view(page, "home")
-    assert page.locator("html").get_attribute("lang") == "en"  # type: ignore[attr-defined]
+    assert page.locator("html").get_attribute("lang") == "en"
 
 
-def test_a_french_browser_gets_the_french_ui_first(browser: object, demo_server: DemoServer) -> None:
-    context = browser.new_context(locale="fr-FR")  # type: ignore[attr-defined]
+def test_a_french_browser_gets_the_french_ui_first(browser: Browser, demo_server: DemoServer) -> None:
+    context = browser.new_context(locale="fr-FR")
     try:
         french = context.new_page()
         french.goto(f"{demo_server.base_url}/ui/#/home")
@@ -292,22 +299,22 @@ def test_a_french_browser_gets_the_french_ui_first(browser: object, demo_server:
         context.close()
 
 
-def test_the_convergence_view_draws_the_actor_technology_sector_network(page: object, demo_server: DemoServer) -> None:
+def test_the_convergence_view_draws_the_actor_technology_sector_network(page: Page, demo_server: DemoServer) -> None:
     open_view(page, demo_server, "convergence")
-    assert page.locator("#network canvas").count() > 0  # type: ignore[attr-defined]
-    page.select_option("#network-focus", label="ict (sector)")  # type: ignore[attr-defined]
-    assert page.locator("#network-neighbours").inner_text().startswith("Connected to:")  # type: ignore[attr-defined]
+    assert page.locator("#network canvas").count() > 0
+    page.select_option("#network-focus", label="ict (sector)")
+    assert page.locator("#network-neighbours").inner_text().startswith("Connected to:")
 
 
-def test_the_trends_view_lists_the_stage_that_became_covered(page: object, demo_server: DemoServer) -> None:
+def test_the_trends_view_lists_the_stage_that_became_covered(page: Page, demo_server: DemoServer) -> None:
     open_view(page, demo_server, "trends")
-    rows = page.locator("table", has_text="became covered").locator("tbody tr", has_text="S12")  # type: ignore[attr-defined]
+    rows = page.locator("table", has_text="became covered").locator("tbody tr", has_text="S12")
     assert rows.count() == 2  # S12 in BE3 and in FRK, as data/demo/README.md says
 
 
-def test_the_sparql_link_opens_the_editor_with_the_view_query_bound(page: object, demo_server: DemoServer) -> None:
+def test_the_sparql_link_opens_the_editor_with_the_view_query_bound(page: Page, demo_server: DemoServer) -> None:
     open_view(page, demo_server, "gaps/stages")
-    href = page.get_by_role("link", name="Open this query in the SPARQL editor").get_attribute("href")  # type: ignore[attr-defined]
+    href = page.get_by_role("link", name="Open this query in the SPARQL editor").get_attribute("href")
     response = httpx.get(demo_server.base_url + (href or ""), follow_redirects=False, timeout=60)
     assert response.status_code == 303
     target = response.headers["location"]
@@ -318,22 +325,22 @@ def test_the_sparql_link_opens_the_editor_with_the_view_query_bound(page: object
     assert "$region" not in query.split("PREFIX", 1)[1]
 
 
-def test_no_page_requests_anything_outside_127_0_0_1(page: object, demo_server: DemoServer) -> None:
+def test_no_page_requests_anything_outside_127_0_0_1(page: Page, demo_server: DemoServer, recorded: Recorded) -> None:
     for view in ("home", "heatmap", "gaps/stages", "gaps/needs", "convergence", "matchmaking", "trends"):
         open_view(page, demo_server, view)
-    recorded: Recorded = page.recorded  # type: ignore[attr-defined]
     assert any("/api/" in url for url in recorded.requests)
     assert recorded.foreign() == []
     assert [error for error in recorded.console_errors if "Content Security Policy" in error] == []
 
 
-def test_the_report_renders_in_the_browser_without_any_request(page: object, demo_server: DemoServer) -> None:
+def test_the_report_renders_in_the_browser_without_any_request(
+    page: Page, demo_server: DemoServer, recorded: Recorded
+) -> None:
     out = ARTIFACTS / "report.html"
     ARTIFACTS.mkdir(exist_ok=True)
     build_report(demo_server.store, demo_server.settings, out)
-    page.goto(out.as_uri())  # type: ignore[attr-defined]
-    assert page.locator("svg.heatmap g.cell").count() == 32  # type: ignore[attr-defined]
-    recorded: Recorded = page.recorded  # type: ignore[attr-defined]
+    page.goto(out.as_uri())
+    assert page.locator("svg.heatmap g.cell").count() == 32
     assert [url for url in recorded.requests if not url.startswith("file:")] == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "report.png"))  # type: ignore[attr-defined]
+    page.screenshot(path=str(SCREENSHOTS / "report.png"))
