@@ -19,6 +19,8 @@ from vcgraph.store.port import Store
 QUERIES = Path(__file__).resolve().parent / "queries"
 REGIONS_QUERY = Path(__file__).resolve().parent.parent / "ui" / "queries" / "regions-in-use.rq"
 LANGUAGES = ("en", "fr")
+CONSORTIUM_MAX_SIZE = "10"
+"""The largest consortium the question allows: the report proposes one whenever one exists."""
 PRIORITY_CLASSES = 3
 """How many product classes get a consortium when none are named: those named by the most declared needs."""
 
@@ -174,7 +176,7 @@ def gather(
             data,
             f"consortium:{product_class}",
             "consortium",
-            {"product_class": product_class, "regions": joined, "wave": chosen},
+            {"product_class": product_class, "regions": joined, "max_size": CONSORTIUM_MAX_SIZE, "wave": chosen},
         )
     if previous is not None:
         window = {"from": previous, "to": chosen}

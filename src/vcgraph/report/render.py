@@ -468,7 +468,9 @@ def _consortia(w: Writer) -> None:
             )
             for s in summary.get("required_stages", [])
         ]
-        w.add(f"<figure>{svg.chain(stages, w.texts['s.consortium'].format(pc=label), w.texts['uncovered'])}</figure>")
+        if members:  # without members there is no cover to draw, only the message above
+            chart = svg.chain(stages, w.texts["s.consortium"].format(pc=label), w.texts["uncovered"])
+            w.add(f"<figure>{chart}</figure>")
         w.table(
             f"consortium-members:{product_class}",
             [w.texts["member"], w.texts["region"], w.texts["covers"]],
