@@ -9,7 +9,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SHARED ?= ../shared
 
-.PHONY: run test install demo serve lint typecheck ontology-check conformance bench clean
+.PHONY: run test install demo serve lint typecheck ontology-check conformance bench clean \
+	oxigraph-server virtuoso test-virtuoso bench-remote
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +47,24 @@ ontology-check: $(STAMP)
 ## conformance: score our /sparql with the W3C SPARQL 1.1 subset (needs ../shared)
 conformance: $(STAMP)
 	$(BIN)/python bench/conformance.py --shared $(SHARED) --oxigraph
+
+## oxigraph-server / virtuoso: start a local store on 127.0.0.1 and print the VCGRAPH_* settings to eval
+oxigraph-server: $(STAMP)
+	scripts/oxigraph-server.sh start
+
+VIRTUOSO_INSTALLED := command -v virtuoso-t >/dev/null 2>&1 || { apt-get update -qq && scripts/virtuoso.sh install; }
+
+virtuoso:
+	$(VIRTUOSO_INSTALLED)
+	scripts/virtuoso.sh start
+
+## test-virtuoso: the Store port suite on a real Virtuoso (installs the Debian package if needed)
+test-virtuoso: $(STAMP)
+	$(VIRTUOSO_INSTALLED)
+	VCGRAPH_TEST_VIRTUOSO=1 $(BIN)/pytest tests/integration/test_remote_store_port.py -k virtuoso
+
+bench-remote: $(STAMP)
+	$(BIN)/python bench/remote_store.py --virtuoso --write
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

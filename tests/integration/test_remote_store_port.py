@@ -101,17 +101,11 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         opened.close()
 
 
-# The port promises graphs() lists non-empty graphs; OxigraphStore.graphs() returns pyoxigraph's named_graphs(),
-# which keeps a graph emptied by an update. Strict: this starts failing (and must go) once the embedded one is fixed.
-EMBEDDED_LISTS_EMPTY_GRAPHS = pytest.mark.parametrize(
+# The port promises graphs() lists non-empty graphs only, on every adapter.
+EVERY_ADAPTER_LISTS_NON_EMPTY = pytest.mark.parametrize(
     "store",
     [
-        pytest.param(
-            "embedded",
-            marks=pytest.mark.xfail(
-                strict=True, reason="OxigraphStore.graphs() lists empty named graphs, against the port's contract"
-            ),
-        ),
+        "embedded",
         "remote-gsp",
         "remote-update",
         "virtuoso",
@@ -243,7 +237,7 @@ def test_replace_graphs_swaps_content_of_every_graph(store: Store) -> None:
     assert store.graphs() == [G1, G2]
 
 
-@EMBEDDED_LISTS_EMPTY_GRAPHS
+@EVERY_ADAPTER_LISTS_NON_EMPTY
 def test_replace_graphs_with_no_triples_empties_the_graph(store: Store) -> None:
     store.replace_graphs({G1: [triple("old")], G2: [triple("keep")]})
     store.replace_graphs({G1: []})
@@ -345,7 +339,7 @@ def test_quads_of_one_graph_and_of_all(store: Store) -> None:
     assert set(store.quads()) == {Quad(S, P, Literal("a"), G1), Quad(S, P, Literal("b"), G2)}
 
 
-@EMBEDDED_LISTS_EMPTY_GRAPHS
+@EVERY_ADAPTER_LISTS_NON_EMPTY
 def test_graphs_lists_non_empty_named_graphs_sorted(store: Store) -> None:
     store.replace_graphs({G2: [triple("b")], G1: [triple("a")]})
     store.update("CREATE SILENT GRAPH <http://example.org/empty>")

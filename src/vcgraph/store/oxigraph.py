@@ -148,8 +148,10 @@ class OxigraphStore:
         return self._store.quads_for_pattern(None, None, None, graph)
 
     def graphs(self) -> list[NamedNode]:
-        names = [g for g in self._store.named_graphs() if isinstance(g, NamedNode)]
-        return sorted((g for g in names if not g.value.startswith(STAGING)), key=lambda g: g.value)
+        # pyoxigraph keeps a named graph that an update emptied; the port lists only graphs with content.
+        names = [g for g in self._store.named_graphs() if isinstance(g, NamedNode) and not g.value.startswith(STAGING)]
+        non_empty = [g for g in names if next(iter(self._store.quads_for_pattern(None, None, None, g)), None)]
+        return sorted(non_empty, key=lambda g: g.value)
 
     def clear_graph(self, graph: GraphName) -> None:
         if isinstance(graph, DefaultGraph):
