@@ -178,6 +178,62 @@ def _register_curate() -> None:
 _register_curate()
 
 
+def _register_report() -> None:
+    from vcgraph.report.cli import report_command
+
+    app.command(
+        "report",
+        help="Write the roadmap report: a self-contained HTML file (and a PDF with --pdf) with the coverage "
+        "heatmap, gaps, convergence, matches, consortia and changes since the previous wave.",
+    )(report_command)
+
+
+_register_report()
+
+
+@app.command()
+def duplicates(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Report to write (CSV) for a curator to confirm.")
+    ] = Path("duplicates.csv"),
+    threshold: Annotated[
+        float, typer.Option("--threshold", min=0.5, max=1.0, help="Name similarity from which a pair is listed.")
+    ] = 0.85,
+    include_anonymous: Annotated[
+        bool,
+        typer.Option("--include-anonymous", help="Also pair anonymous actors (the report then holds their names)."),
+    ] = False,
+    apply: Annotated[
+        Path | None, typer.Option("--apply", help="A confirmed report: record its merges and apply them.")
+    ] = None,
+    curator: Annotated[str | None, typer.Option("--curator", help="Who confirmed the merges (recorded).")] = None,
+    store: StoreOption = None,
+) -> None:
+    """List probable duplicate organisations across waves and tools, or record the merges a curator confirmed.
+
+    Confirmed merges go to data/curation/merges.csv and are applied to the stored waves and every later ingest,
+    so one organisation keeps one IRI.
+    """
+    from vcgraph.curation.duplicates import apply_report, find_duplicates, write_report
+
+    settings = settings_for(store)
+    if apply is not None:
+        if not apply.is_file():
+            fail(f"{apply}: no such file")
+        with opened_store(settings) as st:
+            try:
+                outcomes = apply_report(st, settings, apply, curator=curator)
+            except ValueError as exc:
+                fail(str(exc), code=1)
+        for outcome in outcomes:
+            out.print(outcome.text(), highlight=False, markup=False)
+        return
+    with opened_store(settings, read_only=True) as st:
+        candidates = find_duplicates(st, settings, threshold=threshold, include_anonymous=include_anonymous)
+    write_report(candidates, output)
+    out.print(f"{len(candidates)} probable duplicate pair(s) written to {output}; confirm them, then --apply it")
+
+
 @app.command()
 def validate(
     file: Annotated[

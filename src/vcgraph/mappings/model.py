@@ -19,7 +19,7 @@ import jsonschema
 import yaml
 
 from vcgraph.config import project_root
-from vcgraph.survey.template import TEMPLATE_COLUMNS
+from vcgraph.survey.template import OTHER_TEXT_COLUMNS, TEMPLATE_COLUMNS
 
 OVERLAY_SUFFIX = ".curation.yaml"
 DEFAULT_TICKED = ("y", "yes", "1", "true", "x", "oui")
@@ -28,7 +28,6 @@ DEFAULT_UNTICKED = ("", "0", "n", "no", "false", "non")
 # A mapping may only produce columns of the canonical template, plus "<multi-choice column>_other" free text
 # (the "Other: ..." answers, kept so nothing a respondent wrote is lost).
 MULTI_VALUE_COLUMNS = ("sectors", "clusters", "product_classes", "skills_shortage", "training_offered")
-OTHER_TEXT_COLUMNS = tuple(f"{name}_other" for name in (*MULTI_VALUE_COLUMNS, "actor_type"))
 KNOWN_TARGETS = frozenset(TEMPLATE_COLUMNS) | frozenset(OTHER_TEXT_COLUMNS)
 
 
