@@ -210,8 +210,11 @@ def worker_main() -> None:
             return  # the pool closed the pipe or went away
         if request[0] != generation:
             # a write happened since the handle was opened; a read-only handle sees the data as of opening
-            del store
-            store = _OxStore.read_only(path)
+            try:
+                store = _OxStore.read_only(path)
+            except OSError as exc:
+                replies.send(("store", f"cannot reopen the store at {path} read-only: {exc}"))
+                continue
             generation = request[0]
         replies.send(_evaluate(store, request))
 
