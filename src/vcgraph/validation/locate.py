@@ -63,9 +63,13 @@ class RecordLocator:
             return self.actors[actor], "nuts"
         if focus in self.responses:
             return self.responses[focus], RESPONSE_COLUMNS.get(path or "", "response_id")
-        for response, row in self.responses.items():
-            if focus.startswith(response + "/"):
-                return row, _statement_column(focus[len(response) + 1 :], path)
+        # A statement IRI is its response IRI + "/kind/...": look its prefixes up, longest first, rather than
+        # scanning every response (10,000 rows with a violation each would be 10^8 comparisons).
+        cut = len(focus)
+        while (cut := focus.rfind("/", 0, cut)) > 0:
+            row = self.responses.get(focus[:cut])
+            if row is not None:
+                return row, _statement_column(focus[cut + 1 :], path)
         return None
 
 
