@@ -61,6 +61,26 @@ _DOC = (
     "every row error when the file was rejected (the previous wave is kept)."
 )
 _FILE_SCHEMA = {"type": "string", "format": "binary"}
+_ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"error": {"type": "string"}, "detail": {}},
+    "required": ["error", "detail"],
+}
+# Declared in the route's ``responses`` (not in openapi_extra, which FastAPI merges into its own 422 schema).
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "the wave was written: the IngestReport"},
+    **{
+        status: {"description": description, "content": {"application/json": {"schema": _ERROR_SCHEMA}}}
+        for status, description in (
+            (400, "a bad wave id, mapping name or form"),
+            (401, "no admin token"),
+            (403, "a wrong token, or writes disabled"),
+            (413, "the file is over VCGRAPH_MAX_UPLOAD_BYTES"),
+            (415, "the file is neither CSV text nor an XLSX workbook"),
+            (422, "the file was rejected: detail is the IngestReport with every row error, or the reason"),
+        )
+    },
+}
 _OPENAPI: dict[str, Any] = {
     "requestBody": {
         "required": True,
@@ -70,15 +90,6 @@ _OPENAPI: dict[str, Any] = {
                 "schema": {"type": "object", "properties": {"file": _FILE_SCHEMA}, "required": ["file"]}
             },
         },
-    },
-    "responses": {
-        "200": {"description": "the wave was written; the IngestReport"},
-        "400": {"description": "a bad wave id, mapping name or form"},
-        "401": {"description": "no admin token"},
-        "403": {"description": "a wrong token, or writes disabled"},
-        "413": {"description": "the file is over VCGRAPH_MAX_UPLOAD_BYTES"},
-        "415": {"description": "the file is neither CSV text nor an XLSX workbook"},
-        "422": {"description": "the file was rejected; detail is the IngestReport with every row error"},
     },
 }
 
@@ -216,6 +227,7 @@ def _ingest(
     summary="Upload a survey wave (admin)",
     description=_DOC,
     openapi_extra=_OPENAPI,
+    responses=_RESPONSES,
 )
 async def upload_survey(
     request: Request, wave: str, mapping: str | None = None, quarantine: bool = False
