@@ -30,7 +30,7 @@ from vcgraph.store.oxigraph import OxigraphStore
 pytestmark = pytest.mark.e2e
 
 TOKEN = "schemathesis-admin-token-0123"
-EXAMPLES = 8
+EXAMPLES = 25
 
 
 def free_port() -> int:
