@@ -61,7 +61,12 @@ def _target(request: Request, *, allow_none: bool = False) -> GraphName | None:
 
 
 def _exists(store: Store, graph: GraphName) -> bool:
-    return isinstance(graph, DefaultGraph) or graph in store.graphs()
+    """Whether the store holds ``graph``, empty or not: GSP makes an empty PUT create a graph a GET then finds
+    (5.3), whereas ``Store.graphs()`` lists only graphs with content. ``GRAPH <g> {}`` matches exactly when ``g``
+    is one of the dataset's named graphs, whatever it holds."""
+    if isinstance(graph, DefaultGraph):
+        return True
+    return bool(store.query(f"ASK {{ GRAPH {graph} {{ }} }}"))
 
 
 def _describe_graph(graph: GraphName) -> str:
