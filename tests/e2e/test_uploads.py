@@ -102,6 +102,17 @@ def test_a_rejected_file_is_422_with_every_row_error_and_keeps_the_previous_wave
     assert wave_triples(uploads) == before
 
 
+def test_with_quarantine_the_valid_rows_are_written_and_the_bad_ones_reported(uploads: LiveServer) -> None:
+    lines = VALID_CSV.decode().splitlines()
+    broken = "\n".join([lines[0], lines[1].replace(",BE332,", ",XX999,"), *lines[2:]])
+    response = uploads.client.post(
+        uploads.url(f"/api/waves/{WAVE}"), params={"quarantine": "true"}, content=broken.encode(), headers=uploads.admin
+    )
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert (report["rows_ingested"], report["rows_rejected"], report["quarantine"]) == (2, [2], True)
+
+
 def test_a_survey_tool_export_is_ingested_through_a_named_mapping(uploads: LiveServer) -> None:
     response = uploads.client.post(
         uploads.url(f"/api/waves/{WAVE}"),
