@@ -121,7 +121,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         port = free_port()
         token = secrets.token_urlsafe(24)
-        env = {**os.environ, "VCGRAPH_DEFAULT_GRAPH": "standard", "VCGRAPH_ADMIN_TOKEN": token}
+        # The harness resets the store with DROP SILENT ALL before each data set: destructive updates must be on.
+        env = {
+            **os.environ,
+            "VCGRAPH_DEFAULT_GRAPH": "standard",
+            "VCGRAPH_ADMIN_TOKEN": token,
+            "VCGRAPH_ALLOW_DESTRUCTIVE": "true",
+        }
         base = f"http://127.0.0.1:{port}"
         command = [sys.executable, "-c", SERVE_VCGRAPH, str(workdir / "store"), str(port)]
         print(f"== vcgraph on {base}/sparql (standard default graph, fresh store)", flush=True)

@@ -100,7 +100,7 @@ def test_an_xlsx_zip_bomb_is_refused_before_it_is_inflated() -> None:
 
 
 def test_an_archive_too_large_once_unzipped_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("vcgraph.mappings.reader.MAX_UNCOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr("vcgraph.survey.reader.MAX_UNCOMPRESSED_BYTES", 1000)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("xl/worksheets/sheet1.xml", "x" * 2000)

@@ -133,3 +133,30 @@ def test_an_xlsx_formula_is_never_evaluated(tmp_path: Path) -> None:
     # and not a computed value.
     path = write_xlsx(tmp_path / "s.xlsx", [["response_id", "organisation"], ["R-1", '=HYPERLINK("http://x","y")']])
     assert read_survey(path).rows[0][1]["organisation"] == ""
+
+
+def test_template_xlsx_bomb_is_refused_before_parsing(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<a>" + b" " * (50 * 1024 * 1024) + b"</a>")
+    with pytest.raises(SurveyReadError, match="decompression bomb"):
+        read_survey(bomb)
+
+
+def test_template_xlsx_with_an_entity_declaration_is_refused(tmp_path: Path) -> None:
+    import io
+
+    buffer = io.BytesIO()
+    workbook = Workbook()
+    workbook.active.append(["response_id"])
+    workbook.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    hostile = tmp_path / "entities.xlsx"
+    with zipfile.ZipFile(hostile, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>' + data
+            target.writestr(item, data)
+    with pytest.raises(SurveyReadError):
+        read_survey(hostile)

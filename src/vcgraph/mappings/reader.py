@@ -10,25 +10,15 @@ mode with formulas' cached values only and external links dropped: nothing is ev
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vcgraph.survey.reader import SurveyReadError
+from vcgraph.survey import reader as template_reader
+from vcgraph.survey.reader import MAX_ROWS, OLE2_MAGIC, ZIP_MAGIC, SurveyReadError
 
-ZIP_MAGIC = b"PK\x03\x04"
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 DELIMITERS = (",", ";", "\t")
-MAX_ROWS = 100_000
-
-# An XLSX of a 100,000-row survey is a few tens of MB once unzipped; XML compresses about 10-20x. A member that
-# claims more, or a ratio beyond what XML reaches, is a decompression bomb, refused before anything inflates it.
-MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
-MAX_ZIP_MEMBERS = 10_000
 
 
 class ExportReadError(SurveyReadError):
@@ -149,65 +139,19 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def check_zip(data: bytes, name: str) -> None:
-    """Refuse archives that would inflate absurdly, before any XML is parsed."""
+    """Refuse XLSX archives that would inflate absurdly (the template reader's check, with this module's error)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise ExportReadError(f"{name} starts like a zip (XLSX) archive but is not one ({exc})") from exc
-    with archive:
-        members = archive.infolist()
-        if len(members) > MAX_ZIP_MEMBERS:
-            raise ExportReadError(f"{name}: {len(members)} files inside the XLSX archive; not a survey export")
-        total = 0
-        for member in members:
-            total += member.file_size
-            ratio = member.file_size / max(member.compress_size, 1)
-            if ratio > MAX_COMPRESSION_RATIO and member.file_size > 1024 * 1024:
-                raise ExportReadError(
-                    f"{name}: {member.filename} would inflate {ratio:.0f} times ({member.file_size} bytes); "
-                    "refused as a decompression bomb: re-save the workbook from the survey tool"
-                )
-        if total > MAX_UNCOMPRESSED_BYTES:
-            raise ExportReadError(
-                f"{name}: {total} bytes once unzipped (limit {MAX_UNCOMPRESSED_BYTES}); split the export"
-            )
+        template_reader.check_zip(data, name)
+    except SurveyReadError as exc:
+        raise ExportReadError(str(exc)) from exc
 
 
 def _read_xlsx(data: bytes, name: str) -> ExportTable:
-    check_zip(data, name)
-    from openpyxl import load_workbook
-    from openpyxl.xml import DEFUSEDXML
-
-    if not DEFUSEDXML:  # openpyxl only uses defusedxml when it can import it; without it XML entities expand
-        raise ExportReadError("XLSX reading needs the defusedxml package; install it (pip install defusedxml)")
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise ExportReadError(f"{name} is a zip archive but not a readable XLSX workbook ({exc})") from exc
-    try:
-        if not workbook.worksheets:
-            raise ExportReadError(f"{name}: the workbook has no worksheet")
-        sheet = workbook.worksheets[0]
-        records: list[tuple[int, list[str]]] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > MAX_ROWS + 1:
-                raise ExportReadError(f"{name}: more than {MAX_ROWS} rows; split the export into several files")
-            records.append((number, [_cell_text(value) for value in values]))
-    finally:
-        workbook.close()
+        records = template_reader.read_xlsx_cells(data, name)
+    except SurveyReadError as exc:
+        raise ExportReadError(str(exc)) from exc
     return _table(records, name, "xlsx", None, None, [])
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def _table(

@@ -21,6 +21,12 @@ UTF8_BOM = b"\xef\xbb\xbf"
 DELIMITERS = (",", ";", "\t")
 MAX_ROWS = 100_000
 
+# An XLSX of a 100,000-row survey is a few tens of MB once unzipped; XML compresses about 10-20x. A member that
+# claims more, or a ratio beyond what XML reaches, is a decompression bomb, refused before anything inflates it.
+MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+MAX_ZIP_MEMBERS = 10_000
+
 
 class SurveyReadError(ValueError):
     """The file cannot be read as a survey export at all (as opposed to rows with bad values)."""
@@ -86,14 +92,49 @@ def _read_csv(data: bytes, name: str) -> SurveyTable:
     return _table([(number, cells) for number, cells in enumerate(records, start=1)], name, "csv")
 
 
-def _read_xlsx(data: bytes, name: str) -> SurveyTable:
-    # openpyxl parses the XML with defusedxml when installed (it is a dependency), and data_only=True returns
-    # the values Excel cached, so no formula is ever evaluated.
-    from openpyxl import load_workbook
-
+def check_zip(data: bytes, name: str) -> None:
+    """Refuse archives that would inflate absurdly, before any XML is parsed."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise SurveyReadError(f"{name} starts like a zip (XLSX) archive but is not one ({exc})") from exc
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise SurveyReadError(f"{name}: {len(members)} files inside the XLSX archive; not a survey export")
+        total = 0
+        for member in members:
+            total += member.file_size
+            ratio = member.file_size / max(member.compress_size, 1)
+            if ratio > MAX_COMPRESSION_RATIO and member.file_size > 1024 * 1024:
+                raise SurveyReadError(
+                    f"{name}: {member.filename} would inflate {ratio:.0f} times ({member.file_size} bytes); "
+                    "refused as a decompression bomb: re-save the workbook from the survey tool"
+                )
+        if total > MAX_UNCOMPRESSED_BYTES:
+            raise SurveyReadError(
+                f"{name}: {total} bytes once unzipped (limit {MAX_UNCOMPRESSED_BYTES}); split the export"
+            )
+
+
+def read_xlsx_cells(data: bytes, name: str) -> list[tuple[int, list[str]]]:
+    """The cells of the first sheet of an XLSX workbook, as text, with their spreadsheet row numbers.
+
+    The one XLSX reader of the project (canonical template and survey-tool exports): the archive is checked for
+    bombs first; openpyxl then reads in read-only mode, through defusedxml (no entity expansion), with the values
+    Excel cached (no formula is evaluated) and external links dropped (nothing is fetched).
+    """
+    check_zip(data, name)
+    from xml.etree.ElementTree import ParseError
+
+    from openpyxl import load_workbook
+    from openpyxl.xml import DEFUSEDXML
+
+    if not DEFUSEDXML:  # openpyxl only uses defusedxml when it can import it; without it XML entities expand
+        raise SurveyReadError("XLSX reading needs the defusedxml package; install it (pip install defusedxml)")
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, ParseError) as exc:
         raise SurveyReadError(f"{name} is a zip archive but not a readable XLSX workbook ({exc})") from exc
     try:
         if not workbook.worksheets:
@@ -104,9 +145,17 @@ def _read_xlsx(data: bytes, name: str) -> SurveyTable:
             if number > MAX_ROWS + 1:
                 raise SurveyReadError(f"{name}: more than {MAX_ROWS} rows; split the survey into several files")
             numbered.append((number, [_cell_text(value) for value in values]))
+    except (ParseError, ValueError) as exc:  # defusedxml refusals are ValueErrors too
+        if isinstance(exc, SurveyReadError):
+            raise
+        raise SurveyReadError(f"{name}: the workbook's XML cannot be read safely ({exc})") from exc
     finally:
         workbook.close()
-    return _table(numbered, name, "xlsx")
+    return numbered
+
+
+def _read_xlsx(data: bytes, name: str) -> SurveyTable:
+    return _table(read_xlsx_cells(data, name), name, "xlsx")
 
 
 def _cell_text(value: object) -> str:
