@@ -120,7 +120,7 @@ def start(tmp_path: Path, **settings: str) -> Served:
         [str(VCGRAPH), "serve", "--store", str(store), "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(tmp_path / "server.log").open("ab"),  # the server's and its workers' messages, for a failure
     )
     served = Served(process, f"http://127.0.0.1:{port}")
     deadline = time.monotonic() + 60
@@ -222,18 +222,6 @@ def test_after_a_stopped_query_no_worker_is_left_beyond_the_pool(server: Served)
     assert len(after) == WORKERS
     assert len(before - after) == 1  # the one that ran the query, killed and replaced
     assert not any(alive(pid) for pid in before - after)
-
-
-def test_a_rest_question_that_cannot_get_a_worker_in_time_is_a_json_timeout(server: Served) -> None:
-    with ThreadPoolExecutor(WORKERS) as pool:
-        runaway = [pool.submit(sparql, server, CARTESIAN) for _ in range(WORKERS)]
-        time.sleep(0.1)
-        response = httpx.get(server.url("/api/vocabularies/stages"), timeout=20)
-        assert all(future.result().status_code == 503 for future in runaway)
-    assert response.status_code == 503
-    assert response.headers["Retry-After"].isdigit()
-    assert response.json()["error"] == "timeout"
-    assert "no query worker became free" in response.json()["detail"]
 
 
 def test_a_sparql_answer_cut_at_max_rows_says_so_in_header_and_json(server: Served) -> None:

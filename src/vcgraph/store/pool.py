@@ -187,6 +187,23 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, name="vcgraph-worker-watchdog", daemon=True).start()
 
 
+OPEN_ATTEMPTS = 20
+"""Tries at opening a read-only handle: the writer's background compaction may delete a table file between the
+moment the handle reads the list of files and the moment it opens one (RocksDB reports "Corruption ... No such
+file"); the next try reads the new list."""
+
+
+def _open_read_only(path: str) -> _OxStore:
+    for attempt in range(OPEN_ATTEMPTS):
+        try:
+            return _OxStore.read_only(path)
+        except (OSError, RuntimeError):
+            if attempt == OPEN_ATTEMPTS - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+
 def worker_main() -> None:
     """Entry point of a worker process: ``python -c <_WORKER_CODE> <store path> <request fd> <reply fd>``."""
     _die_with_parent()
@@ -197,8 +214,8 @@ def worker_main() -> None:
     requests = Connection(request_fd, writable=False)
     replies = Connection(reply_fd, readable=False)
     try:
-        store = _OxStore.read_only(path)
-    except OSError as exc:
+        store = _open_read_only(path)
+    except (OSError, RuntimeError) as exc:
         replies.send(("store", f"cannot open the store at {path} read-only: {exc}"))
         return
     generation = 0
@@ -211,8 +228,8 @@ def worker_main() -> None:
         if request[0] != generation:
             # a write happened since the handle was opened; a read-only handle sees the data as of opening
             try:
-                store = _OxStore.read_only(path)
-            except OSError as exc:
+                store = _open_read_only(path)
+            except (OSError, RuntimeError) as exc:
                 replies.send(("store", f"cannot reopen the store at {path} read-only: {exc}"))
                 continue
             generation = request[0]
@@ -234,7 +251,12 @@ class _Worker:
     def pid(self) -> int:
         return self.process.pid
 
-    def kill(self) -> None:
+    def kill(self, *, grace: float = 0.0) -> None:
+        """Stop the process: at once, or after ``grace`` seconds if it is already on its way out (it closed its
+        pipe), so that its own exit status, not our SIGKILL, says how it ended."""
+        if grace:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=grace)
         with contextlib.suppress(ProcessLookupError):
             self.process.kill()
         self.process.wait()
@@ -263,8 +285,8 @@ def _spawn_worker(path: Path) -> _Worker:
             raise StoreError(f"a query worker did not start within {WORKER_START_SECONDS:g} s")
         reply = worker.replies.recv()
     except (EOFError, OSError) as exc:
-        worker.kill()
-        raise StoreError(f"a query worker died while starting (exit status {process.poll()})") from exc
+        worker.kill(grace=2.0)
+        raise StoreError(f"a query worker died while starting ({_exit_reason(process.returncode)})") from exc
     except BaseException:
         worker.kill()
         raise
@@ -359,13 +381,13 @@ class PooledStore:
             self._live.add(worker)
         self._idle.put(worker)
 
-    def _discard(self, worker: _Worker) -> None:
+    def _discard(self, worker: _Worker, *, grace: float = 0.0) -> None:
         with self._lock:
             self._live.discard(worker)
-        worker.kill()
+        worker.kill(grace=grace)
 
-    def _replace(self, worker: _Worker) -> None:
-        self._discard(worker)
+    def _replace(self, worker: _Worker, *, grace: float = 0.0) -> None:
+        self._discard(worker, grace=grace)
         if not self._closed:
             self._spawns.put(True)
 
@@ -406,7 +428,7 @@ class PooledStore:
                 raise QueryTimeout(f"the query was stopped after {self.query_timeout:g} s")
             reply = worker.replies.recv()
         except (EOFError, OSError) as exc:
-            self._replace(worker)  # reaps it, so its exit status is known
+            self._replace(worker, grace=2.0)  # reaps it, so its exit status is known
             raise QueryAborted(
                 f"the query engine stopped while evaluating this query ({_exit_reason(worker.process.returncode)});"
                 " it was restarted"
