@@ -256,3 +256,13 @@ def test_a_statement_saying_more_than_the_model_is_a_violation() -> None:
 def test_a_need_conforms_when_the_ontology_makes_it_a_capability_statement() -> None:
     subclass = Triple(NamedNode(BM + "Need"), NamedNode(RDFS + "subClassOf"), NamedNode(BM + "CapabilityStatement"))
     assert check([*wave_graph(), subclass]).conforms
+
+
+def test_owl_imports_of_the_shapes_are_not_followed(tmp_path: Path) -> None:
+    # Port 9 (discard) on the loopback refuses connections: following the import would raise.
+    (tmp_path / "shapes.ttl").write_text(
+        (SHAPES / "vcgraph-shapes.ttl").read_text(encoding="utf-8")
+        + "\nbms: owl:imports <http://127.0.0.1:9/more-shapes.ttl> .\n",
+        encoding="utf-8",
+    )
+    assert validate_graph(wave_graph(), REFERENCE, tmp_path).conforms
