@@ -126,3 +126,15 @@ def test_replacing_with_the_same_content_writes_nothing(tmp_path: Path, monkeypa
     monkeypatch.setattr(store, "_store", ReadOnlyProxy(store._store))
     store.replace_graphs({G1: [triple("a")]})
     assert values(store, G1) == {"a"}
+
+
+def test_failing_producer_writes_nothing_into_a_new_graph(tmp_path: Path) -> None:
+    store = OxigraphStore(tmp_path / "store")
+
+    def broken() -> object:
+        yield triple("half")
+        raise RuntimeError("reader died")
+
+    with pytest.raises(RuntimeError):
+        store.replace_graphs({G1: broken(), G2: [triple("other")]})  # type: ignore[dict-item]
+    assert store.graphs() == []
