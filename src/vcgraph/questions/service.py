@@ -15,7 +15,15 @@ from vcgraph.questions.binding import bind
 from vcgraph.questions.catalog import CatalogError, QuestionInfo, load_catalog, parse_param
 from vcgraph.questions.params import BoundParameters, QuestionParameterError, validate_parameters, waves
 from vcgraph.service.dataset import public_dataset
-from vcgraph.sparql.text import bind_parameters, forbidden_operations, parameter_names, tokens
+from vcgraph.service.sparql import MAX_NESTING
+from vcgraph.sparql.text import (
+    bind_parameters,
+    forbidden_operations,
+    line_column,
+    parameter_names,
+    tokens,
+    too_deep_nesting,
+)
 from vcgraph.store.port import Dataset, Store
 
 DEFAULT_LIMIT = 100
@@ -228,6 +236,11 @@ def run_sparql(
     """
     limit, offset = _page(limit, offset)
     significant = [t for t in tokens(text) if t.kind not in ("ws", "comment")]
+    too_deep = too_deep_nesting(text, MAX_NESTING)
+    if too_deep is not None:
+        # pyoxigraph's recursive parser would overflow its stack (SIGSEGV) before raising anything.
+        line, column = line_column(text, too_deep)
+        raise QueryRefused(f"brackets nested more than {MAX_NESTING} deep at {line}:{column}")
     refused = forbidden_operations(text)
     if refused:
         raise QueryRefused(f"{refused[0].reason} (at character {refused[0].offset})")
