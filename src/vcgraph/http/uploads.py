@@ -177,7 +177,8 @@ def _refuse_xml_declarations(data: bytes, name: str) -> None:
                                 "workbooks with DTD or entity declarations are refused (Excel never writes them)",
                             )
                         tail = chunk[-16:]
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
+    # RuntimeError covers zipfile's refusal of an unsupported compression method (and encrypted members).
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError) as exc:
         raise ApiError(
             422, "unprocessable_entity", f"{name} is a zip archive but not a readable workbook ({exc})"
         ) from None

@@ -6,7 +6,7 @@ Two jobs need it and neither may be done with regular expressions over raw text:
   (``<http://...>`` or ``"..."^^<...>``), never by user text, and only where ``$region`` is a variable token,
   not inside a string, an IRI or a comment;
 * refusing operations that would make the server fetch a URL or read a file (``SERVICE``, ``LOAD``), whatever
-  the case, and after the ``\\uXXXX`` escapes that SPARQL decodes before parsing (so ``\\u0053ERVICE`` is
+  the case, and after the ``\\uHHHH`` escapes that SPARQL decodes before parsing (so ``\\u0053ERVICE`` is
   caught too), and resolving the ``FROM``/``USING`` graph names the service checks;
 * :func:`sparql11_group_concat`, a conformance shim rewriting calls, where a regular expression would also
   match inside strings and comments.
@@ -256,7 +256,7 @@ def sparql11_group_concat(text: str) -> str:
     The call's extent is found by matching parentheses on tokens: parentheses inside strings, IRIs and
     comments are not tokens of their own, so they cannot end a call early. A ``GROUP_CONCAT`` keyword not
     followed by a balanced argument list is left as it is, for the parser to report; so is one spelt with
-    ``\\uXXXX`` escapes (it keeps the engine's behaviour). Remove this shim when the engine returns simple
+    ``\\uHHHH`` escapes (it keeps the engine's behaviour). Remove this shim when the engine returns simple
     literals again.
     """
     significant = [t for t in tokens(text) if t.kind not in ("ws", "comment")]
@@ -298,7 +298,7 @@ _DESTRUCTIVE_TARGETS = {"ALL", "DEFAULT", "NAMED"}
 
 def destructive_operations(text: str) -> list[Forbidden]:
     """``DROP``/``CLEAR`` operations that empty more than one named graph: ``ALL``, ``DEFAULT`` or ``NAMED``
-    (with or without ``SILENT``), whatever the case and after ``\\uXXXX`` escapes.
+    (with or without ``SILENT``), whatever the case and after ``\\uHHHH`` escapes.
 
     ``DROP GRAPH <g>`` names what it removes and is not among them. ``DROP`` and ``CLEAR`` are keywords nowhere
     else in SPARQL 1.1, so every occurrence outside strings, IRIs and comments starts such an operation.
@@ -323,7 +323,7 @@ _CLOSING = set(_OPENING.values())
 
 def too_deep_nesting(text: str, limit: int) -> int | None:
     """Offset of the first ``{``, ``(`` or ``[`` that opens more than ``limit`` levels deep (the three counted
-    together, outside strings, IRIs and comments, after ``\\uXXXX`` escapes), or None.
+    together, outside strings, IRIs and comments, after ``\\uHHHH`` escapes), or None.
 
     pyoxigraph's parser is recursive: a few thousand nested brackets overflow its stack and kill the process
     (SIGSEGV), which no Python exception handler catches. Callers refuse such texts before any parser sees them.
