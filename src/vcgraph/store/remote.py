@@ -423,6 +423,11 @@ class RemoteStore:
         operation = "CLEAR SILENT DEFAULT" if stored is None else f"DROP SILENT GRAPH {stored}"
         self._post(self._update_url(), "update", data=[("update", operation)])
 
+    def generation(self) -> int | None:
+        # Other clients may write the remote store behind our back: no write count of ours can say that an
+        # earlier answer is still true, so nothing is reused (unless VCGRAPH_CACHE_TTL opts into staleness).
+        return None
+
     def close(self) -> None:
         self._client.close()
 
