@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -41,6 +42,12 @@ class OxigraphStore:
 
     Only one process may open an on-disk store for writing (RocksDB lock); ``read_only=True`` opens a
     second, read-only handle that sees the data as it was when opened.
+
+    :meth:`generation` counts the writes made through this object. It is exact: the one writable handle is
+    this process's (RocksDB lock), an in-memory store is this object's alone, and a read-only handle never
+    sees later writes. The counter moves *after* each write, success or failure (a failed update may still
+    have committed part of nothing we can tell), so an answer computed before the write is never filed under
+    the generation that follows it.
     """
 
     def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
@@ -55,6 +62,15 @@ class OxigraphStore:
         except OSError as exc:
             raise StoreError(f"cannot open the store at {path}: {exc}") from exc
         self.path = path
+        self._generation = 0
+        self._generation_lock = threading.Lock()
+
+    def generation(self) -> int | None:
+        return self._generation
+
+    def _wrote(self) -> None:
+        with self._generation_lock:
+            self._generation += 1
 
     def query(
         self, query: str, *, dataset: Dataset | None = None, base_iri: str | None = None
@@ -70,9 +86,18 @@ class OxigraphStore:
 
     def update(self, update: str, *, base_iri: str | None = None) -> None:
         # Oxigraph runs one update request, whatever number of operations it holds, in one transaction.
-        self._store.update(update, base_iri=base_iri)
+        try:
+            self._store.update(update, base_iri=base_iri)
+        finally:
+            self._wrote()
 
     def replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Triple]]) -> None:
+        try:
+            self._replace_graphs(graphs)
+        finally:
+            self._wrote()
+
+    def _replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Triple]]) -> None:
         # Every path below commits in ONE RocksDB transaction, so readers (snapshots) and a process killed at any
         # moment see the old content or the new one, never a mix. The cheapest correct path is taken:
         # - nothing to remove (a new wave): a single extend() of the new quads, all graphs together;
@@ -132,7 +157,10 @@ class OxigraphStore:
         """Remove staging graphs left by an interrupted replace (they are never part of any answer)."""
         for graph in self._store.named_graphs():
             if isinstance(graph, NamedNode) and graph.value.startswith(STAGING):
-                self._store.remove_graph(graph)
+                try:
+                    self._store.remove_graph(graph)
+                finally:
+                    self._wrote()
 
     def load(self, source: Path | bytes, format: RdfFormat, graph: GraphName | None = None) -> None:
         kwargs: dict[str, object] = {"format": format}
@@ -142,7 +170,10 @@ class OxigraphStore:
             kwargs["path"] = str(source)
         else:
             kwargs["input"] = source
-        self._store.load(**kwargs)  # type: ignore[arg-type]
+        try:
+            self._store.load(**kwargs)  # type: ignore[arg-type]
+        finally:
+            self._wrote()
 
     def dump(self, format: RdfFormat, graph: GraphName | None = None) -> bytes:
         if format.supports_datasets:
@@ -164,10 +195,13 @@ class OxigraphStore:
         return sorted(non_empty, key=lambda g: g.value)
 
     def clear_graph(self, graph: GraphName) -> None:
-        if isinstance(graph, DefaultGraph):
-            self._store.clear_graph(graph)
-        elif self._store.contains_named_graph(graph):
-            self._store.remove_graph(graph)
+        try:
+            if isinstance(graph, DefaultGraph):
+                self._store.clear_graph(graph)
+            elif self._store.contains_named_graph(graph):
+                self._store.remove_graph(graph)
+        finally:
+            self._wrote()
 
     def flush(self) -> None:
         self._store.flush()

@@ -460,6 +460,10 @@ class PooledStore:
 
     # -- writes and direct reads: the writable handle in this process -----------------------------------------
 
+    def generation(self) -> int | None:
+        """The write generation: exact, as every write goes through this process's one writable handle."""
+        return self._generation
+
     def _wrote(self) -> None:
         with self._lock:
             self._generation += 1

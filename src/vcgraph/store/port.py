@@ -97,6 +97,12 @@ class Store(Protocol):
         """Remove a graph and its content; no error if it does not exist."""
         ...
 
+    def generation(self) -> int | None:
+        """A number that changes whenever data is written through this adapter, or None when writes by others
+        cannot be seen (a remote store). Answers computed at one generation stay true until it changes, which
+        is what :mod:`vcgraph.service.cache` relies on; None means "never reuse an answer"."""
+        ...
+
     def close(self) -> None: ...
 
 
