@@ -41,6 +41,12 @@ class Settings:
     max_concurrent: int = 16
     query_workers: int = 2
     allow_destructive: bool = False
+    # Answers are reused until the store is written (vcgraph.service.cache): at most `cache_entries` of them and
+    # about `cache_bytes` bytes; either at 0 turns the cache off. A store whose writes we cannot see (remote) is
+    # cached only when `cache_ttl` > 0, and its answers may then be up to that many seconds old.
+    cache_entries: int = 1024
+    cache_bytes: int = 64 * 1024 * 1024
+    cache_ttl: float = 0.0
 
     @property
     def ontology_dir(self) -> Path:
@@ -104,4 +110,7 @@ def load_settings(store: str | None = None) -> Settings:
         max_concurrent=int(_number("VCGRAPH_MAX_CONCURRENT", 16, minimum=1, integer=True)),
         query_workers=int(_number("VCGRAPH_QUERY_WORKERS", 2, minimum=1, integer=True)),
         allow_destructive=_flag("VCGRAPH_ALLOW_DESTRUCTIVE"),
+        cache_entries=int(_number("VCGRAPH_CACHE_ENTRIES", 1024, minimum=0, integer=True)),
+        cache_bytes=int(_number("VCGRAPH_CACHE_BYTES", 64 * 1024 * 1024, minimum=0, integer=True)),
+        cache_ttl=_number("VCGRAPH_CACHE_TTL", 0.0, minimum=0.0),
     )

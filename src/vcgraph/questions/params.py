@@ -2,14 +2,16 @@
 
 Allowed values come from the store itself (the vocabularies, the NUTS graph, the waves), so a new concept or
 wave is accepted as soon as it is loaded, and an unknown one is refused with the list of what would work.
+Those lookups are reused until the store is written (:mod:`vcgraph.service.cache`), so validating a request
+costs dictionary look-ups, not queries; the lists and dicts they return are shared: do not mutate them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pyoxigraph import Literal, NamedNode, QuerySolutions
 
@@ -17,6 +19,7 @@ from vcgraph.config import DEFAULT_BASE_IRI
 from vcgraph.namespaces import BM, DCTERMS, NUTS, NUTS_SCHEME, PROV, SKOS, VOCAB, XSD
 from vcgraph.questions.binding import bind
 from vcgraph.questions.catalog import ParamSpec, QuestionInfo
+from vcgraph.service.cache import LOOKUPS, cached, dataset_key
 from vcgraph.store.port import Dataset, Store
 
 Term = NamedNode | Literal
@@ -85,6 +88,15 @@ class BoundParameters:
         return [{**self.terms, self.repeat_variable: value} for value in self.repeat_values]
 
 
+T = TypeVar("T")
+
+
+def _lookup(store: Store, dataset: Dataset, what: tuple[str, ...], compute: Callable[[], T]) -> T:
+    """``compute()`` reused while the store is unchanged (only once a served request configured its cache)."""
+    value, _ = cached(store, (LOOKUPS, *what, dataset_key(dataset)), compute)
+    return value
+
+
 def _solutions(store: Store, dataset: Dataset, query: str, values: Mapping[str, Term] | None = None) -> list[Any]:
     text = bind(query, values or {})
     outcome = store.query(text, dataset=dataset)
@@ -101,6 +113,10 @@ SELECT ?wave ?id ?start WHERE {{
 
 def waves(store: Store, dataset: Dataset) -> list[Wave]:
     """Every wave in the store, oldest first (by start time, then identifier, as 'latest' is defined)."""
+    return _lookup(store, dataset, ("waves",), lambda: _waves(store, dataset))
+
+
+def _waves(store: Store, dataset: Dataset) -> list[Wave]:
     found: dict[str, Wave] = {}
     for row in _solutions(store, dataset, _WAVES):
         start = row["start"].value if row["start"] is not None else None
@@ -110,7 +126,12 @@ def waves(store: Store, dataset: Dataset) -> list[Wave]:
 
 def _concepts(store: Store, dataset: Dataset, scheme: str) -> dict[str, NamedNode]:
     query = f"SELECT ?c ?n WHERE {{ ?c <{SKOS}inScheme> <{VOCAB}{scheme}> ; <{SKOS}notation> ?n }}"
-    return {row["n"].value: row["c"] for row in _solutions(store, dataset, query)}
+    return _lookup(
+        store,
+        dataset,
+        ("concepts", scheme),
+        lambda: {row["n"].value: row["c"] for row in _solutions(store, dataset, query)},
+    )
 
 
 def _natural_key(text: str) -> list[Any]:
@@ -126,8 +147,10 @@ def _nuts(store: Store, dataset: Dataset, spec_name: str, raw: str) -> NamedNode
     if not _NUTS_CODE.match(code):
         raise QuestionParameterError(spec_name, f"{raw!r} is not a NUTS code", [hint])
     iri = NamedNode(NUTS + code)
-    outcome = store.query(bind(_NUTS_LOOKUP, {"code": iri}), dataset=dataset)
-    if not bool(outcome):
+    known = _lookup(
+        store, dataset, ("nuts", code), lambda: bool(store.query(bind(_NUTS_LOOKUP, {"code": iri}), dataset=dataset))
+    )
+    if not known:
         raise QuestionParameterError(spec_name, f"unknown NUTS code {code!r}", [hint])
     return iri
 
@@ -141,8 +164,13 @@ def _actor(store: Store, dataset: Dataset, name: str, key: str, base_iri: str) -
     if not _ACTOR_KEY.match(key) or key.startswith("anon-"):
         raise UnknownResource(name, f"no actor {key!r}")
     iri = NamedNode(f"{base_iri}id/actor/{key}")
-    rows = _solutions(store, dataset, _ACTOR_LOOKUP, {"actor": iri})
-    if not rows or any(r["visibility"] == NamedNode(VOCAB + "visibility/anonymous") for r in rows):
+    visibilities = _lookup(
+        store,
+        dataset,
+        ("actor", iri.value),
+        lambda: [row["visibility"] for row in _solutions(store, dataset, _ACTOR_LOOKUP, {"actor": iri})],
+    )
+    if not visibilities or NamedNode(VOCAB + "visibility/anonymous") in visibilities:
         raise UnknownResource(name, f"no actor {key!r}")
     return iri
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from vcgraph.questions.answer import QuestionAnswer, Row, SparqlTable
 from vcgraph.questions.binding import bind
 from vcgraph.questions.catalog import CatalogError, QuestionInfo, load_catalog, parse_param
 from vcgraph.questions.params import BoundParameters, QuestionParameterError, validate_parameters, waves
+from vcgraph.service.cache import ANSWERS, cached, dataset_key, note_cache_status
 from vcgraph.service.dataset import public_dataset
 from vcgraph.service.sparql import MAX_NESTING
 from vcgraph.sparql.text import (
@@ -152,23 +154,57 @@ def run_question(
 
     Raises :class:`UnknownQuestion` or :class:`QuestionParameterError` (which names the parameter and the
     allowed values) on bad input.
+
+    The whole answer (every item, before paging) is reused until the store is written, keyed on the question,
+    its validated parameters and the language; identical concurrent requests compute it once. How it was
+    obtained is recorded for :func:`vcgraph.service.cache.noting_cache`. Its items are shared: do not mutate
+    them.
     """
     limit, offset = _page(limit, offset)
     info = get_question(settings, name)
     dataset = public_dataset(store, settings)
     bound = validate_parameters(store, dataset, info, dict(params), lang, settings.base_iri)
+    key = (ANSWERS, settings, info.id, info.text, dataset_key(dataset), *_bound_key(bound))
+    full, status = cached(store, key, lambda: _whole_answer(store, dataset, info, bound), settings=settings)
+    note_cache_status(status)
+    page = full.items[offset:] if limit is None else full.items[offset : offset + limit]
+    return QuestionAnswer(
+        question=full.question,
+        parameters=full.parameters,
+        items=page,
+        count=full.count,
+        limit=limit,
+        offset=offset,
+        summary=full.summary,
+        rows=full.rows,
+    )
+
+
+def _bound_key(bound: BoundParameters) -> tuple[Any, ...]:
+    """What of the validated parameters decides the answer, hashable. The echo is part of it: it is what the
+    answer repeats back, and two spellings that bind the same terms could echo differently."""
+    return (
+        tuple(sorted(bound.terms.items())),
+        bound.repeat_variable,
+        tuple(bound.repeat_values),
+        json.dumps(bound.echo, sort_keys=True, default=str),
+        bound.lang,
+    )
+
+
+def _whole_answer(store: Store, dataset: Dataset, info: QuestionInfo, bound: BoundParameters) -> QuestionAnswer:
+    """Every item of the answer (``limit`` None): what the cache keeps, and pages are cut from."""
     rows = execute_rows(store, dataset, info, bound)
     known_waves = {w.iri.value: w.identifier for w in waves(store, dataset)} if _uses_waves(info) else {}
     context = ShapeContext(store, dataset, bound, known_waves)
     items, summary = _registry()[info.id].shape(rows, context)
-    page = items[offset:] if limit is None else items[offset : offset + limit]
     return QuestionAnswer(
         question=info.id,
         parameters=bound.echo,
-        items=page,
+        items=items,
         count=len(items),
-        limit=limit,
-        offset=offset,
+        limit=None,
+        offset=0,
         summary=summary,
         rows=rows,
     )

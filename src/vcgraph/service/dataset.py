@@ -6,6 +6,7 @@ from pyoxigraph import DefaultGraph, NamedNode
 
 from vcgraph.config import Settings
 from vcgraph.namespaces import Minter
+from vcgraph.service.cache import LOOKUPS, cached
 from vcgraph.store.port import Dataset, Store
 
 
@@ -22,7 +23,17 @@ def public_dataset(store: Store, settings: Settings) -> Dataset:
     and the public named graphs; in
     ``standard`` mode it is the store's own default graph, as Oxigraph server and Fuseki serve it. In both
     modes, GRAPH can reach only public graphs, whatever FROM NAMED says.
+
+    Every public request asks for it first, and the graph list only changes when the store is written, so it is
+    reused until then (:mod:`vcgraph.service.cache`; this call also sets the store's cache bounds from
+    ``settings``). The dataset returned is shared: do not mutate its lists.
     """
+    key = (LOOKUPS, "public-dataset", settings.base_iri, settings.default_graph)
+    dataset, _ = cached(store, key, lambda: _public_dataset(store, settings), settings=settings)
+    return dataset
+
+
+def _public_dataset(store: Store, settings: Settings) -> Dataset:
     graphs = public_graphs(store, settings)
     if settings.default_graph == "union":
         return Dataset(default_graphs=[DefaultGraph(), *graphs], named_graphs=graphs)

@@ -93,7 +93,8 @@ def noting_answers() -> Iterator[AnswerNotes]:
         _notes.reset(token)
 
 
-def _note_truncation(max_rows: int) -> None:
+def note_truncation(max_rows: int) -> None:
+    """Record that an answer was cut at ``max_rows`` in the notes of the current request (if any is open)."""
     notes = _notes.get()
     if notes is not None:
         notes.truncated_at = max_rows
@@ -440,14 +441,14 @@ class PooledStore:
         kind = reply[0]
         if kind == "solutions":
             if reply[2]:
-                _note_truncation(self.max_rows or 0)
+                note_truncation(self.max_rows or 0)
             return parse_query_results(reply[1], format=QueryResultsFormat.TSV)
         if kind == "boolean":
             document = b'{"head":{},"boolean":%s}' % (b"true" if reply[1] else b"false")
             return parse_query_results(document, format=QueryResultsFormat.JSON)
         if kind == "triples":
             if reply[2]:
-                _note_truncation(self.max_rows or 0)
+                note_truncation(self.max_rows or 0)
             # QueryTriples has no public constructor: a scratch in-memory store hands the triples back as one.
             scratch = _OxStore()
             scratch.load(reply[1], format=RdfFormat.N_TRIPLES)

@@ -1,0 +1,340 @@
+"""Answers reused until the data changes: a bounded LRU keyed by the store's write generation.
+
+The data behind every public answer changes only when someone writes (ingest, Graph Store, SPARQL Update), and
+the embedded stores count those writes exactly (:meth:`vcgraph.store.port.Store.generation`). An answer filed
+under generation *g* is therefore true for as long as the store stays at *g*: no expiry, no invalidation hooks;
+a write moves the store to *g+1* and every older entry simply stops matching (and is dropped at once).
+
+A store whose generation is None (a remote store: others may write it) is never cached, unless the deployment
+opts into answers up to ``VCGRAPH_CACHE_TTL`` seconds old, in which case the "generation" is the current
+TTL-long time bucket.
+
+Concurrent identical misses are computed once (*single flight*): the first caller computes, the others wait for
+its outcome and share it, value or exception, so 32 clients asking the same question run one query, not 32.
+Exceptions are shared but never stored; neither is an answer the store cut at its row cap
+(:func:`vcgraph.store.pool.noting_answers`).
+
+Why not ``cachetools``: its ``LRUCache`` bounds either entries or a ``getsizeof`` total, not both; its
+``cached`` decorator keys on a function's arguments, while ours are (generation, key) pairs computed by the
+callers; and it would be one more dependency for ~150 lines we can test here. The values are shared objects:
+callers must not mutate what they get.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import dataclasses
+import sys
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass
+from typing import Literal, TypeVar
+
+from pyoxigraph import BlankNode, NamedNode
+from pyoxigraph import Literal as RdfLiteral
+
+from vcgraph.config import Settings
+from vcgraph.store.pool import note_truncation, noting_answers
+from vcgraph.store.port import Dataset, Store
+
+V = TypeVar("V")
+Key = tuple[Hashable, ...]
+"""A cache key: its first member is the kind of value (:data:`ANSWERS`, :data:`LOOKUPS`...)."""
+
+CacheStatus = Literal["hit", "shared", "miss", "bypass"]
+"""How a value was obtained: from the cache, from a concurrent identical computation, computed now (and stored
+if it may be), or computed without the cache (no generation, or the cache is off)."""
+
+ANSWERS = "answer"
+"""Whole question answers (before paging)."""
+
+LOOKUPS = "lookup"
+"""What a request looks up besides its question: the public dataset, waves, concepts, NUTS codes, actors."""
+
+
+@dataclass
+class _Flight:
+    """One computation in progress, which identical requests wait for."""
+
+    done: threading.Event = dataclasses.field(default_factory=threading.Event)
+    value: object = None
+    error: BaseException | None = None
+
+
+@dataclass
+class _Entry:
+    value: object
+    size: int
+
+
+class ResultCache:
+    """A thread-safe LRU of at most ``max_entries`` values and about ``max_bytes`` bytes, all of one generation.
+
+    Either bound at 0 turns caching off (every call computes). ``ttl`` > 0 lets a store without a generation be
+    cached in ``ttl``-second time buckets.
+    """
+
+    def __init__(self, *, max_entries: int, max_bytes: int, ttl: float = 0.0) -> None:
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[Key, _Entry] = OrderedDict()
+        self._flights: dict[tuple[int, Key], _Flight] = {}
+        self._generation: int | None = None
+        self._bytes = 0
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.ttl = ttl
+        self.hits = 0
+        self.misses = 0
+
+    # -- configuration and inspection ---------------------------------------------------------------------------
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_entries > 0 and self.max_bytes > 0
+
+    def configure(self, *, max_entries: int, max_bytes: int, ttl: float) -> None:
+        """New bounds, applied at once (entries beyond them are evicted)."""
+        with self._lock:
+            self.max_entries, self.max_bytes, self.ttl = max_entries, max_bytes, ttl
+            self._evict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def size_bytes(self) -> int:
+        """The approximate bytes held (see :func:`approximate_size`)."""
+        return self._bytes
+
+    def clear(self, kind: str | None = None) -> None:
+        """Forget every entry, or those of one ``kind`` (the first member of their key)."""
+        with self._lock:
+            for key in [k for k in self._entries if kind is None or k[0] == kind]:
+                self._bytes -= self._entries.pop(key).size
+
+    def generation_of(self, store: Store) -> int | None:
+        """The generation answers of ``store`` are filed under now, or None: do not cache."""
+        generation = store.generation()
+        if generation is not None:
+            return generation
+        if self.ttl > 0:
+            # Time buckets: an entry is reused for at most ttl seconds, by every request of its bucket.
+            return int(time.monotonic() // self.ttl)
+        return None
+
+    # -- the one operation ----------------------------------------------------------------------------------------
+
+    def get_or_compute(
+        self,
+        generation: int | None,
+        key: Key,
+        compute: Callable[[], V],
+        *,
+        cacheable: Callable[[V], bool] = lambda _: True,
+        size: Callable[[V], int] | None = None,
+    ) -> tuple[V, CacheStatus]:
+        """The value of ``key`` at ``generation``: cached, shared with an identical computation in flight, or
+        computed by ``compute`` and kept when ``cacheable(value)`` (exceptions propagate and are never kept)."""
+        if generation is None or not self.enabled:
+            return compute(), "bypass"
+        with self._lock:
+            if self._generation is None or generation > self._generation:
+                # The store was written: nothing filed earlier can match again.
+                self._generation = generation
+                self._entries.clear()
+                self._bytes = 0
+            current = generation == self._generation
+            entry = self._entries.get(key) if current else None
+            if entry is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return entry.value, "hit"  # type: ignore[return-value]
+            flight = self._flights.get((generation, key))
+            leader = flight is None
+            if flight is None:
+                flight = self._flights[(generation, key)] = _Flight()
+            else:
+                self.hits += 1
+        if not leader:
+            flight.done.wait()
+            if flight.error is not None:
+                raise flight.error
+            return flight.value, "shared"  # type: ignore[return-value]
+        try:
+            value = compute()
+        except BaseException as exc:
+            with self._lock:
+                self.misses += 1
+                del self._flights[(generation, key)]
+            flight.error = exc
+            flight.done.set()
+            raise
+        # Sized outside the lock: a large answer takes a walk to measure.
+        entry_size = (size or approximate_size)(value) if current and cacheable(value) else None
+        with self._lock:
+            self.misses += 1
+            del self._flights[(generation, key)]
+            if entry_size is not None and generation == self._generation and entry_size <= self.max_bytes:
+                old = self._entries.pop(key, None)
+                if old is not None:
+                    self._bytes -= old.size
+                self._entries[key] = _Entry(value, entry_size)
+                self._bytes += entry_size
+                self._evict()
+        flight.value = value
+        flight.done.set()
+        return value, "miss"
+
+    def _evict(self) -> None:
+        while self._entries and (len(self._entries) > self.max_entries or self._bytes > self.max_bytes):
+            _, entry = self._entries.popitem(last=False)
+            self._bytes -= entry.size
+
+
+# --- sizes ----------------------------------------------------------------------------------------------------
+
+_TERM_OVERHEAD = 80
+"""Bytes a pyoxigraph term takes besides its text (the Python object and the Rust string header)."""
+
+
+def approximate_size(value: object) -> int:
+    """About how many bytes ``value`` holds: containers, strings, numbers, dataclasses and pyoxigraph terms
+    walked once (shared objects counted once). An estimate for bounding the cache, not an exact figure."""
+    total = 0
+    seen: set[int] = set()
+    stack: list[object] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, NamedNode | BlankNode):
+            total += _TERM_OVERHEAD + len(item.value)
+            continue
+        if isinstance(item, RdfLiteral):
+            total += _TERM_OVERHEAD * 2 + len(item.value)  # its datatype or language is a second string
+            continue
+        if isinstance(item, str | bytes | int | float | bool) or item is None:
+            total += sys.getsizeof(item)
+            continue
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        total += sys.getsizeof(item)
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            stack.extend(item)
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item))
+        elif hasattr(item, "__iter__") and hasattr(item, "__len__"):  # e.g. a pyoxigraph QuerySolution
+            stack.extend(iter(item))
+    return total
+
+
+# --- one cache per store ---------------------------------------------------------------------------------------
+
+_caches: weakref.WeakKeyDictionary[Store, ResultCache] = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
+
+
+def cache_for(store: Store, settings: Settings | None = None) -> ResultCache | None:
+    """The cache of ``store`` (it lives as long as the store object does).
+
+    With ``settings`` it is created if needed and given their bounds; without, the existing one or None, so a
+    lookup made outside any served request (a test, a script) never creates a cache with bounds nobody chose.
+    """
+    with _caches_lock:
+        cache = _caches.get(store)
+        if settings is None:
+            return cache
+        if cache is None:
+            cache = _caches[store] = ResultCache(
+                max_entries=settings.cache_entries, max_bytes=settings.cache_bytes, ttl=settings.cache_ttl
+            )
+            return cache
+    if (cache.max_entries, cache.max_bytes, cache.ttl) != (
+        settings.cache_entries,
+        settings.cache_bytes,
+        settings.cache_ttl,
+    ):
+        cache.configure(max_entries=settings.cache_entries, max_bytes=settings.cache_bytes, ttl=settings.cache_ttl)
+    return cache
+
+
+def cached(
+    store: Store,
+    key: Key,
+    compute: Callable[[], V],
+    *,
+    settings: Settings | None = None,
+    size: Callable[[V], int] | None = None,
+) -> tuple[V, CacheStatus]:
+    """``compute()``, reused while ``store`` stays at the same generation (see :func:`cache_for` for
+    ``settings``). An answer the store cut at its row cap is passed on (the caller's answer notes record the
+    cut, whether it computed the value or shared it) but never stored."""
+    cache = cache_for(store, settings)
+    if cache is None:
+        return compute(), "bypass"
+    generation = cache.generation_of(store)
+    if generation is None or not cache.enabled:
+        return compute(), "bypass"
+
+    def noted() -> tuple[V, int | None]:
+        with noting_answers() as notes:
+            value = compute()
+        return value, notes.truncated_at
+
+    (value, truncated_at), status = cache.get_or_compute(
+        generation,
+        key,
+        noted,
+        cacheable=lambda pair: pair[1] is None,
+        size=None if size is None else lambda pair: size(pair[0]),
+    )
+    if truncated_at is not None:
+        note_truncation(truncated_at)
+    return value, status
+
+
+def dataset_key(dataset: Dataset) -> Key:
+    """A hashable stand-in for ``dataset`` (its graph lists are lists)."""
+    return (
+        None if dataset.default_graphs is None else tuple(dataset.default_graphs),
+        None if dataset.named_graphs is None else tuple(dataset.named_graphs),
+        dataset.union_default_graph,
+    )
+
+
+# --- telling the HTTP layer how an answer was obtained ---------------------------------------------------------
+
+
+@dataclass
+class CacheNotes:
+    """How the main answer of one request was obtained (None: no cached operation ran)."""
+
+    status: CacheStatus | None = None
+
+
+_notes: contextvars.ContextVar[CacheNotes | None] = contextvars.ContextVar("vcgraph_cache_notes", default=None)
+
+
+@contextlib.contextmanager
+def noting_cache() -> Iterator[CacheNotes]:
+    """Collect the cache status of the answer computed inside (threads started from here share the notes, as
+    Starlette's ``run_in_threadpool`` copies the context)."""
+    notes = CacheNotes()
+    token = _notes.set(notes)
+    try:
+        yield notes
+    finally:
+        _notes.reset(token)
+
+
+def note_cache_status(status: CacheStatus) -> None:
+    """Record how the request's main answer was obtained, for whoever opened :func:`noting_cache`."""
+    notes = _notes.get()
+    if notes is not None:
+        notes.status = status
