@@ -70,7 +70,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
         allow_origins=["*"],
         allow_methods=["GET", "HEAD", "POST"],
         allow_headers=["Accept", "Content-Type"],
-        expose_headers=["X-Request-ID", TRUNCATED_HEADER, "Retry-After"],
+        expose_headers=["X-Request-ID", TRUNCATED_HEADER, "Retry-After", "X-Cache"],
         max_age=3600,
     )
     app.include_router(sparql.router)

@@ -5,6 +5,9 @@ their OpenAPI documentation, the CLI and YASGUI all agree on it. Routes are regi
 imported, from the queries of the installed project (``VCGRAPH_HOME``); answers run the file of the app's
 settings. Parameters arrive as text and are validated by the question service: a bad value is a 422 naming the
 parameter and the allowed values.
+
+Answers are reused until the store is written (:mod:`vcgraph.service.cache`); the ``X-Cache`` header says how
+this one was obtained.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from vcgraph.questions.answer import to_csv
 from vcgraph.questions.catalog import ParamSpec
 from vcgraph.questions.params import UnknownResource
 from vcgraph.questions.service import DEFAULT_LIMIT, MAX_LIMIT, example_item
+from vcgraph.service.cache import noting_cache
 from vcgraph.store.port import Store
 
 router = APIRouter(tags=["questions"])
@@ -42,6 +46,13 @@ JSON = "application/json"
 CSV = "text/csv"
 _OFFERED = [JSON, CSV]
 _NUTS_HINT = "any NUTS 2021 code of level 0-3 loaded in the store (e.g. BE3, FRK, FRK26)"
+CACHE_HEADER = "X-Cache"
+_CACHE_HEADER_DOC = {
+    "description": "How the answer was obtained: `hit` (reused: the store was not written since it was computed), "
+    "`shared` (computed once for identical requests that arrived together), `miss` (computed now and kept), "
+    "`bypass` (computed, not kept: a store whose writes the service cannot see, or the cache is off)",
+    "schema": {"type": "string", "enum": ["hit", "shared", "miss", "bypass"]},
+}
 _LANGUAGE_RANGE = re.compile(r"^\s*([A-Za-z]{1,8})(?:-[A-Za-z0-9]{1,8})*\s*(?:;\s*q\s*=\s*([01](?:\.\d{0,3})?))?\s*$")
 
 
@@ -106,9 +117,10 @@ def _endpoint(info: QuestionInfo) -> Callable[..., Awaitable[Response]]:
             raise ApiError(406, "not_acceptable", "this answer comes as " + " or ".join(_OFFERED))
         lang = preferred_language(request.headers.get("accept-language"))
         try:
-            answer = await run_in_threadpool(
-                run_question, store, settings, info.id, params, limit=limit, offset=offset, lang=lang
-            )
+            with noting_cache() as cache:
+                answer = await run_in_threadpool(
+                    run_question, store, settings, info.id, params, limit=limit, offset=offset, lang=lang
+                )
         except UnknownResource as exc:
             return error_response(404, "not_found", exc.to_dict())
         except QuestionParameterError as exc:
@@ -118,6 +130,8 @@ def _endpoint(info: QuestionInfo) -> Callable[..., Awaitable[Response]]:
         response = _respond(answer, media_type)
         response.headers["Content-Language"] = lang
         response.headers["Vary"] = "Accept, Accept-Language"
+        if cache.status is not None:
+            response.headers[CACHE_HEADER] = cache.status
         return response
 
     parameters = [
@@ -174,6 +188,7 @@ def _register(info: QuestionInfo) -> None:
         responses={
             200: {
                 "description": "The answer",
+                "headers": {CACHE_HEADER: _CACHE_HEADER_DOC},
                 "content": {JSON: {"example": example}, CSV: {"example": to_csv(example["items"])}},
             },
             422: {
