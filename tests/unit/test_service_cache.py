@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 
 from vcgraph.service.cache import ResultCache, approximate_size
 
 
-def counting(value: object) -> tuple[list[int], object]:
+def counting(value: str) -> tuple[list[int], Callable[[], str]]:
     """A compute function that records each call."""
     calls: list[int] = []
 
-    def compute() -> object:
+    def compute() -> str:
         calls.append(1)
         return value
 
@@ -79,7 +80,7 @@ def test_the_least_recently_used_entry_goes_first_beyond_max_entries() -> None:
 def test_entries_are_evicted_beyond_max_bytes() -> None:
     cache = ResultCache(max_entries=100, max_bytes=3_000)
     for index in range(10):
-        cache.get_or_compute(1, (index,), lambda index=index: "x" * 1_000 + str(index))
+        cache.get_or_compute(1, (index,), lambda: "x" * 1_000)
     assert cache.size_bytes <= 3_000
     assert 1 <= len(cache) <= 3
     assert cache.get_or_compute(1, (9,), lambda: "recomputed")[1] == "hit"  # the newest stayed
