@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from pyoxigraph import NamedNode, RdfFormat, Triple, parse
@@ -269,3 +270,61 @@ def test_a_truncated_answer_is_not_cached_and_stays_marked(store: CountingStore,
         run_question(store, settings, "actors", {})
     assert notes.truncated_at is None
     assert store.question_runs == 2
+
+
+COUNT_ACTORS = "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a <https://w3id.org/vcgraph/ontology#Actor> }"
+JSON_RESULTS = {"Accept": "application/sparql-results+json"}
+
+
+def count_of(response: httpx.Response) -> int:
+    body = response.json()
+    return int(body["results"]["bindings"][0]["n"]["value"])
+
+
+def test_a_repeated_sparql_query_runs_no_store_query(store: CountingStore, settings: Settings) -> None:
+    client = TestClient(create_app(settings, store))
+    first = client.get("/sparql", params={"query": COUNT_ACTORS}, headers=JSON_RESULTS)
+    queries_before = store.all_queries
+    second = client.get("/sparql", params={"query": COUNT_ACTORS}, headers=JSON_RESULTS)
+    assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("miss", "hit")
+    assert store.all_queries == queries_before
+    assert second.content == first.content
+
+
+def test_a_sparql_answer_in_another_format_is_another_answer(store: CountingStore, settings: Settings) -> None:
+    client = TestClient(create_app(settings, store))
+    client.get("/sparql", params={"query": COUNT_ACTORS}, headers=JSON_RESULTS)
+    csv = client.get("/sparql", params={"query": COUNT_ACTORS}, headers={"Accept": "text/csv"})
+    assert csv.headers["X-Cache"] == "miss"
+    assert csv.headers["content-type"].startswith("text/csv")
+
+
+def test_a_large_sparql_answer_is_served_but_not_kept(
+    store: CountingStore, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("vcgraph.http.sparql.MAX_CACHED_ANSWER_BYTES", 10)
+    client = TestClient(create_app(settings, store))
+    for _ in range(2):
+        response = client.get("/sparql", params={"query": COUNT_ACTORS}, headers=JSON_RESULTS)
+        assert (response.status_code, response.headers["X-Cache"]) == (200, "miss")
+
+
+def test_a_sparql_update_makes_the_next_sparql_answer_fresh(store: CountingStore, settings: Settings) -> None:
+    client = TestClient(create_app(settings, store))
+    before = count_of(client.get("/sparql", params={"query": COUNT_ACTORS}, headers=JSON_RESULTS))
+    update = (
+        "INSERT DATA { GRAPH <https://w3id.org/vcgraph/graph/wave/2026-W2> { "
+        "<https://w3id.org/vcgraph/id/actor/new> a <https://w3id.org/vcgraph/ontology#Actor> } }"
+    )
+    headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    assert client.post("/sparql/update", data={"update": update}, headers=headers).status_code == 204
+    after = client.get("/sparql", params={"query": COUNT_ACTORS}, headers=JSON_RESULTS)
+    assert after.headers["X-Cache"] == "miss"
+    assert count_of(after) == before + 1
+
+
+def test_a_refused_sparql_query_is_refused_again(store: CountingStore, settings: Settings) -> None:
+    client = TestClient(create_app(settings, store))
+    for _ in range(2):
+        response = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
+        assert response.status_code == 400

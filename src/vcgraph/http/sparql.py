@@ -27,6 +27,7 @@ from vcgraph.http.sparql_protocol import (
     parse_update_request,
 )
 from vcgraph.namespaces import PREFIXES
+from vcgraph.service.cache import SPARQL_ANSWERS, CacheStatus, cached
 from vcgraph.service.dataset import public_graphs
 from vcgraph.service.sparql import SparqlForbidden, SparqlRefused, SparqlTooLarge, answer, run_query, run_update
 from vcgraph.service.update_guard import guard_update
@@ -44,6 +45,8 @@ empty, never fetched; a restricted or staging graph is refused with 403).
 SELECT/ASK answers: SPARQL JSON, XML, CSV, TSV; CONSTRUCT/DESCRIBE: Turtle, N-Triples, RDF/XML, JSON-LD,
 chosen by `Accept`. Without a query: the service description (RDF) or, for a browser, the YASGUI editor.
 SERVICE and LOAD are refused; restricted graphs are never visible.
+Answers up to 1 MiB are reused until the store is written; `X-Cache` says whether this one was (`hit`), was
+computed once for identical requests that arrived together (`shared`), or was computed now (`miss`, `bypass`).
 Limits: a query text over `VCGRAPH_MAX_QUERY_BYTES` is refused (413), brackets nested more than 64 deep (400);
 a query still running after `VCGRAPH_QUERY_TIMEOUT` seconds is stopped (503 with `Retry-After`). An answer
 longer than `VCGRAPH_MAX_ROWS` rows (or triples) is cut there and says so: header
@@ -104,7 +107,33 @@ def _not_acceptable(offered: list[str]) -> ApiError:
     return _plain(406, "none of the formats this answer comes in is acceptable; offered: " + ", ".join(offered))
 
 
+MAX_CACHED_ANSWER_BYTES = 1024 * 1024
+"""A larger answer is served but not kept: one big export-like answer must not push out the many small ones that
+make a public endpoint's repeated traffic (counts, lists, YASGUI examples)."""
+
+
 def _execute(store: Store, settings: Settings, request: QueryRequest, accept: str | None, base_iri: str) -> Response:
+    # Keyed on the request as sent (the Accept header, not the negotiated type, which needs the answer).
+    key = (SPARQL_ANSWERS, settings, request, base_iri, accept)
+    (body, media_type), status = cached(
+        store,
+        key,
+        lambda: _answer_body(store, settings, request, accept, base_iri),
+        settings=settings,
+        size=lambda answer: len(answer[0]) + len(answer[1]),
+        cacheable=lambda answer: len(answer[0]) <= MAX_CACHED_ANSWER_BYTES,
+    )
+    return Response(body, media_type=content_type(media_type), headers=_answer_headers(status))
+
+
+def _answer_headers(status: CacheStatus) -> dict[str, str]:
+    return {"Vary": "Accept", "X-Cache": status}
+
+
+def _answer_body(
+    store: Store, settings: Settings, request: QueryRequest, accept: str | None, base_iri: str
+) -> tuple[bytes, str]:
+    """The answer serialised in the negotiated type, and that type; errors raise the protocol's HTTP errors."""
     outcome: QueryOutcome | None = None
     try:
         outcome = run_query(
@@ -133,7 +162,7 @@ def _execute(store: Store, settings: Settings, request: QueryRequest, accept: st
         # pyoxigraph results may only be dropped on the thread that made them; an error raised here carries this
         # frame (and its locals) to the event loop's thread, so let go of them before leaving.
         outcome = None
-    return Response(body, media_type=content_type(media_type), headers={"Vary": "Accept"})
+    return body, media_type
 
 
 def _describe(request: Request, store: Store, settings: Settings) -> Response:

@@ -55,6 +55,9 @@ ANSWERS = "answer"
 LOOKUPS = "lookup"
 """What a request looks up besides its question: the public dataset, waves, concepts, NUTS codes, actors."""
 
+SPARQL_ANSWERS = "sparql"
+"""Serialised answers of the public SPARQL endpoint (small ones only)."""
+
 
 @dataclass
 class _Flight:
@@ -173,8 +176,9 @@ class ResultCache:
             flight.error = exc
             flight.done.set()
             raise
-        # Sized outside the lock: a large answer takes a walk to measure.
-        entry_size = (size or approximate_size)(value) if current and cacheable(value) else None
+        # Sized outside the lock: a large answer takes a walk to measure. The key counts too: it may hold a
+        # whole query text.
+        entry_size = (size or approximate_size)(value) + approximate_size(key) if current and cacheable(value) else None
         with self._lock:
             self.misses += 1
             del self._flights[(generation, key)]
@@ -271,10 +275,11 @@ def cached(
     *,
     settings: Settings | None = None,
     size: Callable[[V], int] | None = None,
+    cacheable: Callable[[V], bool] = lambda _: True,
 ) -> tuple[V, CacheStatus]:
     """``compute()``, reused while ``store`` stays at the same generation (see :func:`cache_for` for
-    ``settings``). An answer the store cut at its row cap is passed on (the caller's answer notes record the
-    cut, whether it computed the value or shared it) but never stored."""
+    ``settings``) and when ``cacheable`` says so. An answer the store cut at its row cap is passed on (the
+    caller's answer notes record the cut, whether it computed the value or shared it) but never stored."""
     cache = cache_for(store, settings)
     if cache is None:
         return compute(), "bypass"
@@ -291,7 +296,7 @@ def cached(
         generation,
         key,
         noted,
-        cacheable=lambda pair: pair[1] is None,
+        cacheable=lambda pair: pair[1] is None and cacheable(pair[0]),
         size=None if size is None else lambda pair: size(pair[0]),
     )
     if truncated_at is not None:
