@@ -167,30 +167,30 @@ class ResultCache:
             if flight.error is not None:
                 raise flight.error
             return flight.value, "shared"  # type: ignore[return-value]
+        entry_size: int | None = None
         try:
             value = compute()
+            flight.value = value
+            if current and cacheable(value):
+                # Sized outside the lock: a large answer takes a walk to measure. The key counts too: it may
+                # hold a whole query text.
+                entry_size = (size or approximate_size)(value) + approximate_size(key)
         except BaseException as exc:
+            flight.error = exc
+            raise
+        finally:
+            # Whatever happened, the waiters are released and the flight ends: none may wait forever.
             with self._lock:
                 self.misses += 1
                 del self._flights[(generation, key)]
-            flight.error = exc
+                if entry_size is not None and generation == self._generation and entry_size <= self.max_bytes:
+                    old = self._entries.pop(key, None)
+                    if old is not None:
+                        self._bytes -= old.size
+                    self._entries[key] = _Entry(flight.value, entry_size)
+                    self._bytes += entry_size
+                    self._evict()
             flight.done.set()
-            raise
-        # Sized outside the lock: a large answer takes a walk to measure. The key counts too: it may hold a
-        # whole query text.
-        entry_size = (size or approximate_size)(value) + approximate_size(key) if current and cacheable(value) else None
-        with self._lock:
-            self.misses += 1
-            del self._flights[(generation, key)]
-            if entry_size is not None and generation == self._generation and entry_size <= self.max_bytes:
-                old = self._entries.pop(key, None)
-                if old is not None:
-                    self._bytes -= old.size
-                self._entries[key] = _Entry(value, entry_size)
-                self._bytes += entry_size
-                self._evict()
-        flight.value = value
-        flight.done.set()
         return value, "miss"
 
     def _evict(self) -> None:
