@@ -180,3 +180,9 @@ def test_approximate_size_grows_with_the_content() -> None:
     small = approximate_size({"items": [{"label": "x"}]})
     large = approximate_size({"items": [{"label": "x" * 100}] * 1 + [{"label": str(i)} for i in range(100)]})
     assert 0 < small < large
+
+
+def test_approximate_size_of_a_long_list_of_alike_rows_is_estimated_from_a_sample() -> None:
+    row_size = approximate_size({"label": "x" * 50, "count": 7})
+    rows = [{"label": "y" * 50, "count": index} for index in range(1_000)]
+    assert approximate_size(rows) == pytest.approx(1_000 * row_size, rel=0.05)
