@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vcgraph.store.port import QueryAborted, QueryTimeout
+from vcgraph.store.remote import StoreTimeout, TruncatedResult
 
 log = logging.getLogger("vcgraph.http")
 
@@ -114,8 +115,27 @@ async def _query_aborted(request: Request, exc: Exception) -> Response:
     return error_response(503, "query_aborted", str(exc), headers, plain_text=speaks_plain_text(request.url.path))
 
 
+async def _truncated_result(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, TruncatedResult)
+    # The remote store behind us answered, but cut: serving what came would be a wrong answer, so this is a bad
+    # gateway (502), logged with the request id; the store's message may name its internals, the client's not.
+    log.error("request %s: %s", request_id(request), exc)
+    detail = "the store cut its answer (time or row limit); narrow the query (LIMIT, more specific patterns)"
+    return error_response(502, "truncated_result", detail, plain_text=speaks_plain_text(request.url.path))
+
+
+async def _store_timeout(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StoreTimeout)
+    log.error("request %s: %s", request_id(request), exc)
+    detail = "the store did not answer in time; narrow the query or try again later"
+    headers = {"Retry-After": RETRY_AFTER_TIMEOUT}
+    return error_response(504, "store_timeout", detail, headers, plain_text=speaks_plain_text(request.url.path))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(QueryTimeout, _query_timeout)
+    app.add_exception_handler(TruncatedResult, _truncated_result)
+    app.add_exception_handler(StoreTimeout, _store_timeout)
     app.add_exception_handler(QueryAborted, _query_aborted)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
