@@ -58,10 +58,10 @@ virtuoso:
 	$(VIRTUOSO_INSTALLED)
 	scripts/virtuoso.sh start
 
-## test-virtuoso: the Store port suite on a real Virtuoso (installs the Debian package if needed)
+## test-virtuoso: the Store port suite and the question parity suite on a real Virtuoso (installs the Debian package if needed)
 test-virtuoso: $(STAMP)
 	$(VIRTUOSO_INSTALLED)
-	VCGRAPH_TEST_VIRTUOSO=1 $(BIN)/pytest tests/integration/test_remote_store_port.py -k virtuoso
+	VCGRAPH_TEST_VIRTUOSO=1 $(BIN)/pytest tests/integration/test_remote_store_port.py tests/integration/test_questions_parity.py -k virtuoso
 
 bench-remote: $(STAMP)
 	$(BIN)/python bench/remote_store.py --virtuoso --write
