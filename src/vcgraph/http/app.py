@@ -38,6 +38,11 @@ Limits: a query still running after `VCGRAPH_QUERY_TIMEOUT` seconds is stopped (
 `timeout`); beyond `VCGRAPH_MAX_CONCURRENT` requests in flight the server answers 503 `overloaded` at once; an
 answer cut at `VCGRAPH_MAX_ROWS` rows carries `X-VCGRAPH-Truncated: max_rows=N` and, in JSON (REST answers and
 SPARQL JSON results), the top-level member `"truncated": true`.
+
+Caching: question answers and `/sparql` answers up to 1 MiB are reused until the store is written (an embedded
+store counts its writes; a remote one is not cached unless `VCGRAPH_CACHE_TTL` is set). `X-Cache` tells how an
+answer was obtained: `hit`, `shared` (computed once for identical requests that arrived together), `miss` or
+`bypass` (not cacheable here).
 """
 
 
