@@ -319,15 +319,17 @@ def _fit(need: dict[str, Any], candidate: dict[str, Any]) -> dict[str, float | N
     },
 )
 def matchmaking_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
-    needs: dict[str, dict[str, Any]] = {}
+    # A need's details come on its own row (no ?provider); its candidate rows carry only the candidate's.
+    needs: dict[str, dict[str, Any]] = {
+        str(iri(row, "need")): {**_need_item(row, ctx), "candidates": {}, "anonymous_candidates": set()}
+        for row in rows
+        if iri(row, "provider") is None
+    }
     for row in rows:
-        key = str(iri(row, "need"))
-        need = needs.get(key)
-        if need is None:
-            need = needs[key] = {**_need_item(row, ctx), "candidates": {}, "anonymous_candidates": set()}
         provider = iri(row, "provider")
         if provider is None:
             continue
+        need = needs[str(iri(row, "need"))]
         if is_anonymous(row, "provider"):
             # anonymous actors cannot be contacted: counted, never proposed
             need["anonymous_candidates"].add(provider)
