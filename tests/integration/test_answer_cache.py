@@ -133,6 +133,15 @@ def test_pages_of_one_question_are_cut_from_one_answer(store: CountingStore, set
     assert (page.count, page.limit, page.offset) == (whole.count, 2, 1)
 
 
+def test_another_page_over_http_reuses_the_answer_and_says_hit(store: CountingStore, settings: Settings) -> None:
+    client = TestClient(create_app(settings, store))
+    first = client.get("/api/actors", params={"limit": 2})
+    second = client.get("/api/actors", params={"limit": 2, "offset": 2})
+    assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("miss", "hit")
+    assert store.question_runs == 1
+    assert second.json()["items"] == run_question(store, settings, "actors", {}, limit=None).items[2:4]
+
+
 def test_another_spelling_of_the_same_parameters_shares_the_answer(store: CountingStore, settings: Settings) -> None:
     run_question(store, settings, "actors", {"sector": "biopharma"})
     run_question(store, settings, "actors", {"sector": " BIOPHARMA "})

@@ -37,7 +37,7 @@ from vcgraph.questions.answer import to_csv
 from vcgraph.questions.catalog import ParamSpec
 from vcgraph.questions.params import UnknownResource
 from vcgraph.questions.service import DEFAULT_LIMIT, MAX_LIMIT, example_item
-from vcgraph.service.cache import noting_cache
+from vcgraph.service.cache import RENDERED, CacheStatus, cached, noting_cache
 from vcgraph.store.port import Store
 
 router = APIRouter(tags=["questions"])
@@ -91,10 +91,40 @@ def _example_answer(info: QuestionInfo) -> dict[str, Any]:
     }
 
 
-def _respond(answer: QuestionAnswer, media_type: str) -> Response:
+def _render(answer: QuestionAnswer, media_type: str) -> tuple[bytes, str]:
+    """The response body and its content type. Rendered in a worker thread and cached: a JSON page of a large
+    answer takes milliseconds to write, which would otherwise hold the event loop on every request."""
     if media_type == CSV:
-        return Response(answer.to_csv(), media_type="text/csv; charset=utf-8")
-    return JSONResponse(answer.to_json())
+        return answer.to_csv().encode("utf-8"), "text/csv; charset=utf-8"
+    return bytes(JSONResponse(answer.to_json()).body), JSON
+
+
+def _answer_body(
+    store: Store,
+    settings: Settings,
+    info: QuestionInfo,
+    params: dict[str, str],
+    page: tuple[int, int],
+    lang: str,
+    media_type: str,
+) -> tuple[tuple[bytes, str], CacheStatus]:
+    """The rendered page, reused until the store is written, and how it was obtained: when this page was not
+    rendered yet, how the answer behind it was (the question service's own cache may still have had it)."""
+    limit, offset = page
+    key = (RENDERED, settings, info.id, tuple(sorted(params.items())), lang, limit, offset, media_type)
+    with noting_cache() as answer_cache:
+        rendered, status = cached(
+            store,
+            key,
+            lambda: _render(
+                run_question(store, settings, info.id, params, limit=limit, offset=offset, lang=lang), media_type
+            ),
+            settings=settings,
+            size=lambda body: len(body[0]) + len(body[1]),
+        )
+    if status == "miss" and answer_cache.status is not None:
+        status = answer_cache.status
+    return rendered, status
 
 
 def _path_names(route: str) -> set[str]:
@@ -117,22 +147,17 @@ def _endpoint(info: QuestionInfo) -> Callable[..., Awaitable[Response]]:
             raise ApiError(406, "not_acceptable", "this answer comes as " + " or ".join(_OFFERED))
         lang = preferred_language(request.headers.get("accept-language"))
         try:
-            with noting_cache() as cache:
-                answer = await run_in_threadpool(
-                    run_question, store, settings, info.id, params, limit=limit, offset=offset, lang=lang
-                )
+            (body, content_type), status = await run_in_threadpool(
+                _answer_body, store, settings, info, params, (limit, offset), lang, media_type
+            )
         except UnknownResource as exc:
             return error_response(404, "not_found", exc.to_dict())
         except QuestionParameterError as exc:
             return error_response(422, "invalid_parameter", exc.to_dict())
         except UnknownQuestion as exc:
             raise ApiError(404, "not_found", str(exc)) from exc
-        response = _respond(answer, media_type)
-        response.headers["Content-Language"] = lang
-        response.headers["Vary"] = "Accept, Accept-Language"
-        if cache.status is not None:
-            response.headers[CACHE_HEADER] = cache.status
-        return response
+        headers = {"Content-Language": lang, "Vary": "Accept, Accept-Language", CACHE_HEADER: status}
+        return Response(body, media_type=content_type, headers=headers)
 
     parameters = [
         inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),

@@ -55,6 +55,9 @@ ANSWERS = "answer"
 LOOKUPS = "lookup"
 """What a request looks up besides its question: the public dataset, waves, concepts, NUTS codes, actors."""
 
+RENDERED = "rendered"
+"""Pages of question answers as the REST routes send them (JSON or CSV bytes)."""
+
 SPARQL_ANSWERS = "sparql"
 """Serialised answers of the public SPARQL endpoint (small ones only)."""
 
