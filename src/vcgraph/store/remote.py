@@ -84,6 +84,10 @@ _FORMS = {"SELECT": _RESULTS_ACCEPT, "ASK": _RESULTS_ACCEPT, "CONSTRUCT": _GRAPH
 _VIRTUOSO_BNODE_XML = re.compile(rb"<bnode>nodeID://")
 _VIRTUOSO_BNODE_JSON = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 _BODY_EXCERPT = 300
+INSERT_DATA_TRIPLES = 1_000
+"""Triples per INSERT DATA operation. Virtuoso compiles each operation to SQL and refuses one whose SQL passes
+10,000 lines (SP031), which an INSERT DATA of about 3,000 triples does; a write that fits in one request is then
+several operations in that one request, still applied together."""
 
 AuthScheme = TypingLiteral["basic", "digest"]
 
@@ -409,8 +413,9 @@ class RemoteStore:
         ground = [t for t in triples if not _has_blank_node(t)]
         with_blank_nodes = [t for t in triples if _has_blank_node(t)]
         operations = []
-        if ground:
-            operations.append(f"INSERT DATA {{ {_graph_block(stored, ground)} }}")
+        for start in range(0, len(ground), INSERT_DATA_TRIPLES):
+            chunk = ground[start : start + INSERT_DATA_TRIPLES]
+            operations.append(f"INSERT DATA {{ {_graph_block(stored, chunk)} }}")
         if with_blank_nodes:
             # INSERT DATA may hold blank nodes in SPARQL 1.1 but Virtuoso refuses them there; a template with
             # an empty WHERE makes one fresh node per label, the same everywhere in the request.
