@@ -319,31 +319,33 @@ def _fit(need: dict[str, Any], candidate: dict[str, Any]) -> dict[str, float | N
     },
 )
 def matchmaking_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
-    # A need's details come on its own row (no ?provider); its candidate rows carry only the candidate's.
+    # Three kinds of rows: a candidate's details (no ?need), a need's details (no ?provider), and a match of the two.
+    providers = {iri(row, "provider"): row for row in rows if iri(row, "need") is None}
     needs: dict[str, dict[str, Any]] = {
         str(iri(row, "need")): {**_need_item(row, ctx), "candidates": {}, "anonymous_candidates": set()}
         for row in rows
-        if iri(row, "provider") is None
+        if iri(row, "need") is not None and iri(row, "provider") is None
     }
     for row in rows:
         provider = iri(row, "provider")
-        if provider is None:
+        if provider is None or iri(row, "need") is None:
             continue
         need = needs[str(iri(row, "need"))]
-        if is_anonymous(row, "provider"):
+        details = providers.get(provider, {})
+        if is_anonymous(details, "provider"):
             # anonymous actors cannot be contacted: counted, never proposed
             need["anonymous_candidates"].add(provider)
             continue
         candidate = need["candidates"].setdefault(
             provider,
             {
-                "actor": actor_ref(row, "provider"),
+                "actor": actor_ref({**details, "provider": row["provider"]}, "provider"),
                 "_stage": False,
                 "_technology": False,
                 "_family": False,
                 "_best_trl": None,
                 "_class": bool(value(row, "product_class_match")),
-                "_gmp": value(row, "provider_gmp_notation"),
+                "_gmp": value(details, "provider_gmp_notation"),
                 "evidence": [],
             },
         )
