@@ -236,11 +236,39 @@ ENGINES = {"oxigraph-server": "oxigraph_remote", "virtuoso": "virtuoso_remote"}
 """Engine name in the test id -> the fixture giving its loaded store."""
 
 
+_MATCHMAKING_ON_VIRTUOSO = (
+    "Virtuoso 7 loses rows of queries/matchmaking-*.rq: it evaluates a skos:broader* path whose start the rest of "
+    "the query binds, and a sub-SELECT it merges into the query around it, without some of their solutions "
+    "(demo: 0 mutual pairs instead of 2; matchmaking-needs misses the technology matches). The other queries avoid "
+    "both forms (four NUTS-level patterns in a sub-SELECT with a LIMIT); these two are being rewritten by their owner"
+)
+KNOWN_WRONG_ON_VIRTUOSO = {
+    case_id: _MATCHMAKING_ON_VIRTUOSO
+    for case_id in (
+        "fixtures-matchmaking-mutual-example",
+        "fixtures-matchmaking-mutual-lang-fr",
+        "fixtures-matchmaking-needs-example",
+        "fixtures-matchmaking-needs-no-optional-region",
+        "fixtures-matchmaking-needs-lang-fr",
+        "demo-matchmaking-mutual-example",
+        "demo-matchmaking-mutual-older-wave",
+        "demo-matchmaking-mutual-lang-fr",
+        "demo-matchmaking-needs-example",
+        "demo-matchmaking-needs-no-optional-region",
+        "demo-matchmaking-needs-older-wave",
+        "demo-matchmaking-needs-lang-fr",
+    )
+}
+"""Cases Virtuoso answers wrongly, by case id, and how: strict, so a fixed query makes them fail until removed."""
+
+
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 @pytest.mark.parametrize("engine", list(ENGINES))
 def test_remote_answer_equals_the_embedded_answer(
     engine: str, case: Case, embedded: Embedded, request: pytest.FixtureRequest
 ) -> None:
+    if engine == "virtuoso" and case.id in KNOWN_WRONG_ON_VIRTUOSO:
+        request.applymarker(pytest.mark.xfail(reason=KNOWN_WRONG_ON_VIRTUOSO[case.id], strict=True))
     remote: Loaded = request.getfixturevalue(ENGINES[engine])
     assert answer(remote.holding(case.data_set), case) == embedded.answers[case.id]
 
@@ -251,6 +279,10 @@ def test_every_question_gives_items_in_some_case(question: str, embedded: Embedd
     or its parity would prove nothing."""
     counts = {case.id: embedded.answers[case.id]["count"] for case in CASES if case.question == question}
     assert any(counts.values()), f"{question} gives no items in any parity case: {counts}"
+
+
+def test_every_case_known_wrong_on_virtuoso_exists() -> None:
+    assert set(KNOWN_WRONG_ON_VIRTUOSO) <= {case.id for case in CASES}
 
 
 @pytest.mark.parametrize("data_set", list(DATA_SETS))
