@@ -236,29 +236,7 @@ ENGINES = {"oxigraph-server": "oxigraph_remote", "virtuoso": "virtuoso_remote"}
 """Engine name in the test id -> the fixture giving its loaded store."""
 
 
-_MATCHMAKING_ON_VIRTUOSO = (
-    "Virtuoso 7 loses rows of queries/matchmaking-*.rq: it evaluates a skos:broader* path whose start the rest of "
-    "the query binds, and a sub-SELECT it merges into the query around it, without some of their solutions "
-    "(demo: 0 mutual pairs instead of 2; matchmaking-needs misses the technology matches). The other queries avoid "
-    "both forms (four NUTS-level patterns in a sub-SELECT with a LIMIT); these two are being rewritten by their owner"
-)
-KNOWN_WRONG_ON_VIRTUOSO = {
-    case_id: _MATCHMAKING_ON_VIRTUOSO
-    for case_id in (
-        "fixtures-matchmaking-mutual-example",
-        "fixtures-matchmaking-mutual-lang-fr",
-        "fixtures-matchmaking-needs-example",
-        "fixtures-matchmaking-needs-no-optional-region",
-        "fixtures-matchmaking-needs-lang-fr",
-        "demo-matchmaking-mutual-example",
-        "demo-matchmaking-mutual-older-wave",
-        "demo-matchmaking-mutual-lang-fr",
-        "demo-matchmaking-needs-example",
-        "demo-matchmaking-needs-no-optional-region",
-        "demo-matchmaking-needs-older-wave",
-        "demo-matchmaking-needs-lang-fr",
-    )
-}
+KNOWN_WRONG_ON_VIRTUOSO: dict[str, str] = {}
 """Cases Virtuoso answers wrongly, by case id, and how: strict, so a fixed query makes them fail until removed."""
 
 

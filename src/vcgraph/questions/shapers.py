@@ -432,6 +432,9 @@ def matchmaking_mutual(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summa
         side = "a_serves_b" if value(row, "direction") == "a-serves-b" else "b_serves_a"
         if link not in pair[side]:
             pair[side].append(link)
+    for pair in pairs.values():  # the query does not order its rows
+        for side in ("a_serves_b", "b_serves_a"):
+            pair[side].sort(key=lambda link: (str(link["need"]), str(link["offer"])))
     items = sorted(
         pairs.values(), key=lambda p: (str(p["a"]["label"]), str(p["b"]["label"]), p["a"]["id"], p["b"]["id"])
     )
