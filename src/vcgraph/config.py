@@ -41,6 +41,9 @@ class Settings:
     max_concurrent: int = 16
     query_workers: int = 2
     allow_destructive: bool = False
+    # A client gets `body_timeout` seconds to send its whole request body (408 after): one that sends its headers
+    # and then trickles or withholds the body would otherwise hold one of the `max_concurrent` slots.
+    body_timeout: float = 60.0
     # Answers are reused until the store is written (vcgraph.service.cache): at most `cache_entries` of them and
     # about `cache_bytes` bytes; either at 0 turns the cache off. A store whose writes we cannot see (remote) is
     # cached only when `cache_ttl` > 0, and its answers may then be up to that many seconds old.
@@ -110,6 +113,7 @@ def load_settings(store: str | None = None) -> Settings:
         max_concurrent=int(_number("VCGRAPH_MAX_CONCURRENT", 16, minimum=1, integer=True)),
         query_workers=int(_number("VCGRAPH_QUERY_WORKERS", 2, minimum=1, integer=True)),
         allow_destructive=_flag("VCGRAPH_ALLOW_DESTRUCTIVE"),
+        body_timeout=_number("VCGRAPH_BODY_TIMEOUT", 60.0, minimum=0.1),
         cache_entries=int(_number("VCGRAPH_CACHE_ENTRIES", 1024, minimum=0, integer=True)),
         cache_bytes=int(_number("VCGRAPH_CACHE_BYTES", 64 * 1024 * 1024, minimum=0, integer=True)),
         cache_ttl=_number("VCGRAPH_CACHE_TTL", 0.0, minimum=0.0),

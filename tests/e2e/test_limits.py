@@ -408,3 +408,71 @@ def test_a_server_killed_during_a_runaway_query_leaves_no_worker(fresh_server: C
     while any(alive(pid) for pid in workers):
         assert time.monotonic() < deadline, "a busy worker outlived its server"
         time.sleep(0.05)
+
+
+@pytest.fixture
+def impatient_server(tmp_path: Path) -> Iterator[Served]:
+    """A server giving clients one second to send a request body."""
+    served = start(tmp_path, VCGRAPH_BODY_TIMEOUT="1")
+    yield served
+    stop(served)
+
+
+def _response_of(connection: socket.socket) -> bytes:
+    """Everything the server sends on ``connection`` until it closes it or 15 s pass."""
+    connection.settimeout(15)
+    received = b""
+    try:
+        while chunk := connection.recv(65536):
+            received += chunk
+            if b"\r\n\r\n" in received and b"did not arrive" in received:
+                break
+    except TimeoutError:
+        pass
+    return received
+
+
+def test_a_withheld_body_gets_408_and_frees_its_slot(impatient_server: Served) -> None:
+    held = _hold_slots(impatient_server, MAX_CONCURRENT)
+    try:
+        answers = [_response_of(connection) for connection in held]
+    finally:
+        for connection in held:
+            connection.close()
+    assert all(answer.startswith(b"HTTP/1.1 408 ") for answer in answers), answers
+    assert all(b"did not arrive within 1 s" in answer for answer in answers)
+    assert httpx.get(impatient_server.url("/api/vocabularies/stages"), timeout=20).status_code == 200
+
+
+def test_a_body_trickled_a_byte_at_a_time_is_stopped_at_the_deadline(impatient_server: Served) -> None:
+    port = int(impatient_server.base_url.rsplit(":", 1)[1])
+    connection = socket.create_connection(("127.0.0.1", port))
+    stop_trickling = threading.Event()
+
+    def trickle() -> None:
+        try:
+            while not stop_trickling.wait(0.2):
+                connection.sendall(b" ")
+        except OSError:
+            pass  # the server answered and closed the connection: the point of the test
+
+    connection.sendall(
+        b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: 100000\r\n\r\n"
+    )
+    trickler = threading.Thread(target=trickle)
+    trickler.start()
+    try:
+        answer = _response_of(connection)
+    finally:
+        stop_trickling.set()
+        trickler.join()
+        connection.close()
+    assert answer.startswith(b"HTTP/1.1 408 "), answer
+    assert b"did not arrive within 1 s" in answer
+
+
+def test_a_body_sent_at_once_is_not_affected_by_the_deadline(impatient_server: Served) -> None:
+    response = sparql(impatient_server, "ASK { ?s ?p ?o }")
+    assert response.status_code == 200
+    assert response.json()["boolean"] is True

@@ -65,7 +65,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     # Added first, so it runs inside the request-id and CORS middlewares: its fast 503s carry both.
-    app.add_middleware(LimitsMiddleware, max_concurrent=settings.max_concurrent)
+    app.add_middleware(LimitsMiddleware, max_concurrent=settings.max_concurrent, body_timeout=settings.body_timeout)
     install_error_handlers(app)
     # Linked open data: any web page may read the endpoint from the browser. Only simple headers are allowed
     # cross-origin, so a page elsewhere cannot send the admin's Authorization header (writes stay same-origin

@@ -4,6 +4,11 @@
 ``503 Service Unavailable`` and ``Retry-After`` (never queued: a client that can wait retries, the server's
 memory and threads stay bounded).
 
+A slot is not held forever by a client that sends its headers and then withholds or trickles its body: the
+whole body must arrive within ``body_timeout`` seconds of its first read, or the request ends with
+``408 Request Timeout``.
+Once the body is complete, waiting on the connection (for a disconnect, while an answer streams) has no deadline.
+
 It also opens, for each request, the notes the store keeps on its answers (:func:`vcgraph.store.pool.noting_answers`).
 When the store cut an answer at ``max_rows`` rows, the response says so:
 
@@ -14,8 +19,10 @@ When the store cut an answer at ``max_rows`` rows, the response says so:
 
 from __future__ import annotations
 
+import asyncio
 import json
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vcgraph.http.errors import speaks_plain_text
@@ -48,9 +55,10 @@ def mark_truncated(body: bytes) -> bytes:
 class LimitsMiddleware:
     """See the module's documentation. Runs on the event loop's thread only, so a plain counter is exact."""
 
-    def __init__(self, app: ASGIApp, *, max_concurrent: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_concurrent: int, body_timeout: float = 60.0) -> None:
         self.app = app
         self.max_concurrent = max_concurrent
+        self.body_timeout = body_timeout
         self.in_flight = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -63,7 +71,8 @@ class LimitsMiddleware:
         self.in_flight += 1
         try:
             with noting_answers() as notes:
-                await self.app(scope, receive, _MarkingSender(send, notes).send)
+                receive_in_time = _BodyDeadline(receive, self.body_timeout)
+                await self.app(scope, receive_in_time, _MarkingSender(send, notes).send)
         finally:
             self.in_flight -= 1
 
@@ -76,6 +85,38 @@ class LimitsMiddleware:
         ]
         await send({"type": "http.response.start", "status": 503, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+class _BodyDeadline:
+    """``receive`` with one deadline for the whole request body, counted from its first read; none after its
+    last chunk. A whole deadline, not one per chunk, so a client trickling a byte at a time is stopped too.
+
+    The timeout is raised as an HTTP 408 from inside the route (where the body is read), so the app's error
+    handlers answer it in the endpoint's own format, and the slot is freed.
+    """
+
+    def __init__(self, receive: Receive, seconds: float) -> None:
+        self._receive = receive
+        self._seconds = seconds
+        self._deadline: float | None = None
+        self._body_done = False
+
+    async def __call__(self) -> Message:
+        if self._body_done:
+            return await self._receive()
+        loop = asyncio.get_running_loop()
+        if self._deadline is None:
+            self._deadline = loop.time() + self._seconds
+        try:
+            message = await asyncio.wait_for(self._receive(), max(self._deadline - loop.time(), 0.0))
+        except TimeoutError:
+            self._body_done = True
+            raise HTTPException(
+                408, f"the request body did not arrive within {self._seconds:g} s; send it at once"
+            ) from None
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            self._body_done = True
+        return message
 
 
 class _MarkingSender:
