@@ -265,7 +265,10 @@ def _term(binding: dict[str, str]) -> Term:
 
 def answer_rows(endpoint: Endpoint, name: str, http: httpx.Client) -> Counter[Row]:
     """The endpoint's rows for one query of the mix, as a multiset of comparable terms."""
-    response = http.post(endpoint.url, content=QUERIES[name].encode(), headers=QUERY_HEADERS)
+    try:
+        response = http.post(endpoint.url, content=QUERIES[name].encode(), headers=QUERY_HEADERS)
+    except httpx.HTTPError as exc:
+        raise BenchFailure(f"{endpoint.label} did not answer {name}: {exc!r}") from None
     if response.status_code != 200:
         raise BenchFailure(f"{endpoint.label} answered {response.status_code} to {name}: {response.text[:300]}")
     try:
@@ -306,7 +309,10 @@ def time_alone(endpoint: Endpoint, repeat: int) -> dict[str, float]:
             samples = []
             for _ in range(repeat):
                 started = time.perf_counter()
-                response = http.post(endpoint.url, content=query.encode(), headers=QUERY_HEADERS)
+                try:
+                    response = http.post(endpoint.url, content=query.encode(), headers=QUERY_HEADERS)
+                except httpx.HTTPError as exc:
+                    raise BenchFailure(f"{endpoint.label} did not answer {name} alone: {exc!r}") from None
                 samples.append(time.perf_counter() - started)
                 if response.status_code != 200:
                     raise BenchFailure(f"{endpoint.label} answered {response.status_code} to {name} alone")
@@ -439,7 +445,10 @@ def run_wrk(endpoint: Endpoint, script: Path, connections: int, seconds: float, 
         endpoint.url,
     ]
     load_average = os.getloadavg()[0]
-    finished = subprocess.run(command, capture_output=True, text=True, timeout=seconds + timeout + 60)
+    try:
+        finished = subprocess.run(command, capture_output=True, text=True, timeout=seconds + timeout + 60)
+    except subprocess.TimeoutExpired:
+        raise BenchFailure(f"wrk did not finish on {endpoint.label} at {connections} connections") from None
     if finished.returncode != 0:
         raise BenchFailure(f"wrk failed on {endpoint.label} (code {finished.returncode}): {finished.stderr.strip()}")
     run = parse_wrk(finished.stdout, endpoint.label, connections, load_average)
