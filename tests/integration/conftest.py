@@ -9,11 +9,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+
+from vcgraph.store.remote import RemoteSettings
 
 OXIGRAPH_BIN = Path(sys.executable).parent / "oxigraph"
 STARTUP_SECONDS = 20.0
@@ -142,6 +145,22 @@ class VirtuosoServer:
 
     settings: dict[str, str]
     data: Path
+
+    def remote_settings(self, **overrides: Any) -> RemoteSettings:
+        """What a RemoteStore needs to reach this Virtuoso, as `scripts/virtuoso.sh env` says (digest auth as dba,
+        a named graph standing for the default graph, only vcgraph's graphs listed), with ``overrides``."""
+        env = self.settings
+        configured = RemoteSettings(
+            query_url=env["VCGRAPH_STORE"],
+            update_url=env["VCGRAPH_UPDATE_URL"],
+            gsp_url=env["VCGRAPH_GSP_URL"],
+            user=env["VCGRAPH_STORE_USER"],
+            password=env["VCGRAPH_STORE_PASSWORD"],
+            auth_scheme="digest",
+            default_graph_iri=env["VCGRAPH_STORE_DEFAULT_GRAPH"],
+            graph_prefixes=tuple(env["VCGRAPH_STORE_GRAPH_PREFIXES"].split()),
+        )
+        return replace(configured, **overrides)
 
 
 VIRTUOSO_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "virtuoso.sh"

@@ -209,23 +209,8 @@ def oxigraph_remote(oxigraph_server: Any) -> Iterator[Loaded]:
 
 @pytest.fixture(scope="module")
 def virtuoso_remote(virtuoso_server: Any) -> Iterator[Loaded]:
-    """The session's Virtuoso, configured as ``scripts/virtuoso.sh env`` says (digest auth, a named graph
-    standing for the default graph, only vcgraph's graphs listed)."""
-    env = virtuoso_server.settings
-    store = RemoteStore(
-        RemoteSettings(
-            query_url=env["VCGRAPH_STORE"],
-            update_url=env["VCGRAPH_UPDATE_URL"],
-            gsp_url=env["VCGRAPH_GSP_URL"],
-            user=env["VCGRAPH_STORE_USER"],
-            password=env["VCGRAPH_STORE_PASSWORD"],
-            auth_scheme="digest",
-            default_graph_iri=env["VCGRAPH_STORE_DEFAULT_GRAPH"],
-            graph_prefixes=tuple(env["VCGRAPH_STORE_GRAPH_PREFIXES"].split()),
-            batch_size=5_000,
-            timeout=60.0,
-        )
-    )
+    """The session's Virtuoso, configured as ``scripts/virtuoso.sh env`` says."""
+    store = RemoteStore(virtuoso_server.remote_settings(batch_size=5_000, timeout=60.0))
     try:
         yield Loaded(store)
     finally:

@@ -67,20 +67,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         opened = open_store(str(tmp_path / "store"))
     elif request.param == "virtuoso":
         server = request.getfixturevalue("virtuoso_server")
-        env = server.settings
-        opened = RemoteStore(
-            RemoteSettings(
-                query_url=env["VCGRAPH_STORE"],
-                update_url=env["VCGRAPH_UPDATE_URL"],
-                gsp_url=env["VCGRAPH_GSP_URL"],
-                user=env["VCGRAPH_STORE_USER"],
-                password=env["VCGRAPH_STORE_PASSWORD"],
-                auth_scheme="digest",
-                default_graph_iri=env["VCGRAPH_STORE_DEFAULT_GRAPH"],
-                graph_prefixes=("http://example.org/",),
-                batch_size=2,
-            )
-        )
+        opened = RemoteStore(server.remote_settings(graph_prefixes=("http://example.org/",), batch_size=2))
         for graph in [*every_graph(opened), NamedNode("urn:vcgraph:default")]:
             opened.update(f"DROP SILENT GRAPH {graph}")
     else:
