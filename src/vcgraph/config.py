@@ -44,6 +44,10 @@ class Settings:
     # A client gets `body_timeout` seconds to send its whole request body (408 after): one that sends its headers
     # and then trickles or withholds the body would otherwise hold one of the `max_concurrent` slots.
     body_timeout: float = 60.0
+    # ... and `header_timeout` seconds to send its request line and headers, from the moment it connects or starts
+    # its next request (408 and closed after); uvicorn has no such deadline, and a connection trickling its headers
+    # counts against the server's connection limit for ever.
+    header_timeout: float = 10.0
     # Answers are reused until the store is written (vcgraph.service.cache): at most `cache_entries` of them and
     # about `cache_bytes` bytes; either at 0 turns the cache off. A store whose writes we cannot see (remote) is
     # cached only when `cache_ttl` > 0, and its answers may then be up to that many seconds old.
@@ -114,6 +118,7 @@ def load_settings(store: str | None = None) -> Settings:
         query_workers=int(_number("VCGRAPH_QUERY_WORKERS", 2, minimum=1, integer=True)),
         allow_destructive=_flag("VCGRAPH_ALLOW_DESTRUCTIVE"),
         body_timeout=_number("VCGRAPH_BODY_TIMEOUT", 60.0, minimum=0.1),
+        header_timeout=_number("VCGRAPH_HEADER_TIMEOUT", 10.0, minimum=0.1),
         cache_entries=int(_number("VCGRAPH_CACHE_ENTRIES", 1024, minimum=0, integer=True)),
         cache_bytes=int(_number("VCGRAPH_CACHE_BYTES", 64 * 1024 * 1024, minimum=0, integer=True)),
         cache_ttl=_number("VCGRAPH_CACHE_TTL", 0.0, minimum=0.0),

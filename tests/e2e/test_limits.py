@@ -23,6 +23,7 @@ import httpx
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
+from vcgraph.http.server import LIMIT_CONCURRENCY
 from vcgraph.namespaces import RDFS, Minter
 from vcgraph.store.oxigraph import OxigraphStore
 
@@ -412,8 +413,8 @@ def test_a_server_killed_during_a_runaway_query_leaves_no_worker(fresh_server: C
 
 @pytest.fixture
 def impatient_server(tmp_path: Path) -> Iterator[Served]:
-    """A server giving clients one second to send a request body."""
-    served = start(tmp_path, VCGRAPH_BODY_TIMEOUT="1")
+    """A server giving clients one second to send a request head, and one second to send a request body."""
+    served = start(tmp_path, VCGRAPH_BODY_TIMEOUT="1", VCGRAPH_HEADER_TIMEOUT="1")
     yield served
     stop(served)
 
@@ -425,7 +426,7 @@ def _response_of(connection: socket.socket) -> bytes:
     try:
         while chunk := connection.recv(65536):
             received += chunk
-            if b"\r\n\r\n" in received and b"did not arrive" in received:
+            if b"\r\n\r\n" in received and b"did not arrive" in received and received.endswith(b"}"):
                 break
     except TimeoutError:
         pass
@@ -476,3 +477,92 @@ def test_a_body_sent_at_once_is_not_affected_by_the_deadline(impatient_server: S
     response = sparql(impatient_server, "ASK { ?s ?p ?o }")
     assert response.status_code == 200
     assert response.json()["boolean"] is True
+
+
+def _port(served: Served) -> int:
+    return int(served.base_url.rsplit(":", 1)[1])
+
+
+def _trickle_into(connection: socket.socket, head: bytes) -> Callable[[], None]:
+    """Send ``head`` a byte every 0.2 s in a thread; the returned function stops it."""
+    stop_trickling = threading.Event()
+
+    def trickle() -> None:
+        try:
+            for byte in head:
+                if stop_trickling.wait(0.2):
+                    return
+                connection.sendall(bytes([byte]))
+        except OSError:
+            pass  # the server answered and closed the connection: the point of the tests
+
+    trickler = threading.Thread(target=trickle)
+    trickler.start()
+
+    def stop_it() -> None:
+        stop_trickling.set()
+        trickler.join()
+
+    return stop_it
+
+
+SLOW_HEAD = b"GET /api/vocabularies/stages HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + b"a" * 200 + b"\r\n\r\n"
+
+
+def test_a_connection_that_sends_nothing_is_closed_at_the_header_deadline(impatient_server: Served) -> None:
+    with socket.create_connection(("127.0.0.1", _port(impatient_server))) as connection:
+        connection.settimeout(15)
+        started = time.monotonic()
+        assert connection.recv(65536) == b""
+        waited = time.monotonic() - started
+    assert 0.5 < waited < 5, waited
+
+
+def test_request_headers_trickled_a_byte_at_a_time_get_408_at_the_deadline(impatient_server: Served) -> None:
+    connection = socket.create_connection(("127.0.0.1", _port(impatient_server)))
+    stop_trickling = _trickle_into(connection, SLOW_HEAD)
+    try:
+        started = time.monotonic()
+        answer = _response_of(connection)
+        waited = time.monotonic() - started
+    finally:
+        stop_trickling()
+        connection.close()
+    assert answer.startswith(b"HTTP/1.1 408 "), answer
+    assert b'"error": "request_timeout"' in answer
+    assert b"request line and headers did not arrive within 1 s" in answer
+    assert waited < 5, waited
+
+
+def test_the_next_request_on_a_kept_alive_connection_has_the_same_header_deadline(impatient_server: Served) -> None:
+    connection = socket.create_connection(("127.0.0.1", _port(impatient_server)))
+    connection.settimeout(15)
+    connection.sendall(SLOW_HEAD)
+    first = b""
+    while b"\r\n\r\n" not in first:
+        first += connection.recv(65536)
+    stop_trickling = _trickle_into(connection, SLOW_HEAD)
+    try:
+        answer = _response_of(connection)
+    finally:
+        stop_trickling()
+        connection.close()
+    assert first.startswith(b"HTTP/1.1 200 "), first
+    assert b"HTTP/1.1 408 " in answer, answer
+
+
+def test_slow_connections_beyond_uvicorns_connection_limit_do_not_lock_clients_out(impatient_server: Served) -> None:
+    # uvicorn answers 503 to every request once LIMIT_CONCURRENCY connections are open, whatever they are doing.
+    slow = [socket.create_connection(("127.0.0.1", _port(impatient_server))) for _ in range(LIMIT_CONCURRENCY + 6)]
+    try:
+        for connection in slow:
+            connection.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and never the blank line
+        with httpx.Client(timeout=20) as client:
+            _until(lambda: client.get(impatient_server.url("/api/vocabularies/stages")).status_code == 200)
+            statuses = [client.get(impatient_server.url("/api/vocabularies/stages")).status_code for _ in range(5)]
+        closed_by_server = sum(_response_of(connection).startswith(b"HTTP/1.1 408 ") for connection in slow)
+    finally:
+        for connection in slow:
+            connection.close()
+    assert statuses == [200] * 5
+    assert closed_by_server == len(slow)

@@ -9,6 +9,7 @@ import uvicorn
 
 from vcgraph.config import Settings
 from vcgraph.http.app import create_app
+from vcgraph.http.protocol import header_deadline_protocol
 from vcgraph.store.pool import PooledStore
 from vcgraph.store.port import Store, StoreError, open_store
 
@@ -54,6 +55,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
             create_app(settings, store),
             host=host,
             port=port,
+            http=header_deadline_protocol(settings.header_timeout),
             timeout_keep_alive=TIMEOUT_KEEP_ALIVE,
             limit_concurrency=LIMIT_CONCURRENCY,
             backlog=BACKLOG,

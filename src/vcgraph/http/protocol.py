@@ -1,0 +1,94 @@
+"""HTTP/1.1 connections with a deadline on the request head (what uvicorn lacks against slow clients).
+
+uvicorn bounds an *idle* keep-alive connection (``timeout_keep_alive``) but nothing else before a request starts:
+a connection that sends nothing, or trickles its request line and headers a byte at a time ("slowloris"), stays
+open for ever. Each one counts against uvicorn's ``limit_concurrency``, so a few dozen of them make the server
+answer 503 to everyone.
+
+:func:`header_deadline_protocol` gives uvicorn's own h11 protocol one more timer: from the moment a connection
+opens, or the first byte of its next request arrives, the whole request head must arrive within ``seconds``.
+Otherwise the server answers ``408 Request Timeout`` (JSON, like every error here) and closes the connection.
+The body has its own deadline, enforced above the protocol (:mod:`vcgraph.http.limits`).
+
+We subclass instead of proxying because the timer must see h11's parse state (``their_state``), which only the
+protocol object holds; the subclass overrides three hooks and calls the originals, so uvicorn's behaviour is
+otherwise unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import h11
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+
+def _timeout_response(seconds: float) -> bytes:
+    body = json.dumps(
+        {"error": "request_timeout", "detail": f"the request line and headers did not arrive within {seconds:g} s"}
+    ).encode()
+    head = (
+        "HTTP/1.1 408 Request Timeout\r\n"
+        "content-type: application/json\r\n"
+        f"content-length: {len(body)}\r\n"
+        "connection: close\r\n\r\n"
+    )
+    return head.encode("ascii") + body
+
+
+class HeaderDeadlineProtocol(H11Protocol):
+    """uvicorn's h11 protocol with a deadline on every request head; see the module's documentation."""
+
+    header_timeout: float = 10.0
+    """Seconds a request head may take; set by :func:`header_deadline_protocol`."""
+
+    _head_deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_head_deadline()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self._waiting_for_head():
+            if self._head_deadline is None:
+                self._arm_head_deadline()
+        else:
+            self._disarm_head_deadline()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_head_deadline()
+        super().connection_lost(exc)
+
+    def _waiting_for_head(self) -> bool:
+        # IDLE: h11 has not yet parsed a whole request line and headers of the current request.
+        return self.conn.their_state is h11.IDLE and not self.transport.is_closing()
+
+    def _arm_head_deadline(self) -> None:
+        self._disarm_head_deadline()
+        self._head_deadline = self.loop.call_later(self.header_timeout, self._head_too_slow)
+
+    def _disarm_head_deadline(self) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+            self._head_deadline = None
+
+    def _head_too_slow(self) -> None:
+        self._head_deadline = None
+        if not self._waiting_for_head():
+            return
+        if self.conn.their_state is h11.IDLE and self._has_partial_head():
+            self.transport.write(_timeout_response(self.header_timeout))
+        # A connection that sent nothing at all (or is idle between requests) is simply closed, as
+        # uvicorn closes an idle keep-alive connection.
+        self.transport.close()
+
+    def _has_partial_head(self) -> bool:
+        # h11 keeps the bytes of an unfinished request head in its receive buffer.
+        return bool(self.conn.trailing_data[0])
+
+
+def header_deadline_protocol(seconds: float) -> type[HeaderDeadlineProtocol]:
+    """uvicorn's h11 protocol class with a ``seconds`` deadline on each request head (pass as ``Config(http=...)``)."""
+    return type("HeaderDeadlineProtocol", (HeaderDeadlineProtocol,), {"header_timeout": seconds})
