@@ -248,6 +248,20 @@ def test_a_cut_construct_answer_says_so_in_its_header(server: Served) -> None:
     assert len(response.text.strip().splitlines()) == MAX_ROWS
 
 
+def test_a_graph_read_through_the_graph_store_protocol_is_cut_at_max_rows_and_says_so(server: Served) -> None:
+    response = httpx.get(
+        server.url("/sparql/store"),
+        params={"graph": WAVE_GRAPH.value},
+        headers={"Accept": "application/n-triples"},
+        timeout=20,
+    )
+    assert response.status_code == 200
+    assert response.headers["X-VCGRAPH-Truncated"] == f"max_rows={MAX_ROWS}"
+    lines = response.text.strip().splitlines()
+    assert len(lines) == MAX_ROWS
+    assert all(line.startswith(f"<{BASE}id/thing/") for line in lines)
+
+
 def test_a_rest_answer_built_from_cut_rows_says_truncated(server: Served) -> None:
     response = httpx.get(server.url("/api/vocabularies/stages"), timeout=20)
     assert response.status_code == 200

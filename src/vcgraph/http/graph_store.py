@@ -1,6 +1,7 @@
 """SPARQL 1.1 Graph Store HTTP Protocol at /sparql/store, indirect identification (``?default``, ``?graph=``).
 
-Reads (GET, HEAD) are public and see public graphs only; writes (PUT, POST, DELETE) need the admin token.
+Reads (GET, HEAD) are public and see public graphs only, with the limits of a public query (deadline, row cap with
+the truncation marker, answer size); writes (PUT, POST, DELETE) need the admin token.
 Uploads are capped at ``VCGRAPH_MAX_UPLOAD_BYTES`` and parsed by :mod:`vcgraph.rdf.safe_parse` only (nothing in
 them is fetched or expanded); ``DELETE ?default`` is refused unless ``VCGRAPH_ALLOW_DESTRUCTIVE``.
 ``?default`` is the store's own default graph (where an RDF file without graph names lands), whatever
@@ -27,9 +28,10 @@ from vcgraph.http.negotiation import negotiate
 from vcgraph.http.sparql_protocol import media_type_and_charset
 from vcgraph.namespaces import Minter
 from vcgraph.rdf.safe_parse import RdfUploadError, parse_rdf_upload
+from vcgraph.service.sparql import ANSWER_SECONDS, MAX_ANSWER_BYTES
 from vcgraph.service.update_guard import default_graph_delete_refusal
-from vcgraph.sparql.formats import GRAPH_FORMATS, content_type
-from vcgraph.store.port import GraphName, Store
+from vcgraph.sparql.formats import GRAPH_FORMATS, AnswerLimitExceeded, content_type, serialize_outcome
+from vcgraph.store.port import Dataset, GraphName, Store
 
 router = APIRouter(tags=["SPARQL 1.1"])
 
@@ -67,6 +69,10 @@ def _exists(store: Store, graph: GraphName) -> bool:
     if isinstance(graph, DefaultGraph):
         return True
     return bool(store.query(f"ASK {{ GRAPH {graph} {{ }} }}"))
+
+
+_DEFAULT_GRAPH_CONTENT = "CONSTRUCT WHERE { ?s ?p ?o }"
+"""Every triple of the query's default graph, which :func:`graph_store_read` sets to the store's own."""
 
 
 def _describe_graph(graph: GraphName) -> str:
@@ -128,7 +134,20 @@ async def graph_store_read(request: Request) -> Response:
     def read() -> bytes:
         if not _exists(store, graph):
             raise ApiError(404, "not_found", f"no {_describe_graph(graph)} in this store")
-        return store.dump(GRAPH_FORMATS[media_type], graph)
+        # Read as a query, not a dump: a read from outside then has the limits of every public query (stopped at
+        # the query deadline, cut at the row cap with the truncation marker, built within the answer's byte and
+        # time bounds). Whole dumps of the public graphs are the export's job (`vcgraph export`, DCAT).
+        if isinstance(graph, DefaultGraph):
+            outcome = store.query(_DEFAULT_GRAPH_CONTENT, dataset=Dataset(default_graphs=[graph]))
+        else:
+            outcome = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+        try:
+            return serialize_outcome(outcome, media_type, max_bytes=MAX_ANSWER_BYTES, seconds=ANSWER_SECONDS)
+        except AnswerLimitExceeded as exc:
+            # The same status as an over-limit answer at /sparql (the row cap usually cuts the graph well before).
+            raise ApiError(
+                400, "bad_request", f"{_describe_graph(graph)}: {exc}; download the export of the public graphs instead"
+            ) from exc
 
     body = await run_in_threadpool(read)
     headers = {"Vary": "Accept"}
