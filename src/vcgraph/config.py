@@ -48,6 +48,12 @@ class Settings:
     # its next request (408 and closed after); uvicorn has no such deadline, and a connection trickling its headers
     # counts against the server's connection limit for ever.
     header_timeout: float = 10.0
+    # Open connections beyond which uvicorn answers 503 to every request on every connection (its
+    # `limit_concurrency` counts connections, idle keep-alive ones included, not requests): a backstop against
+    # connection floods only, far above `max_concurrent`, which bounds the requests in flight and refuses only the
+    # excess; idle and slow connections are closed by the keep-alive and header deadlines. At 64, 128 well-behaved
+    # keep-alive clients got nothing but 503s (bench/load.py, overload run).
+    max_connections: int = 512
     # Answers are reused until the store is written (vcgraph.service.cache): at most `cache_entries` of them and
     # about `cache_bytes` bytes; either at 0 turns the cache off. A store whose writes we cannot see (remote) is
     # cached only when `cache_ttl` > 0, and its answers may then be up to that many seconds old.
@@ -119,6 +125,7 @@ def load_settings(store: str | None = None) -> Settings:
         allow_destructive=_flag("VCGRAPH_ALLOW_DESTRUCTIVE"),
         body_timeout=_number("VCGRAPH_BODY_TIMEOUT", 60.0, minimum=0.1),
         header_timeout=_number("VCGRAPH_HEADER_TIMEOUT", 10.0, minimum=0.1),
+        max_connections=int(_number("VCGRAPH_MAX_CONNECTIONS", 512, minimum=2, integer=True)),
         cache_entries=int(_number("VCGRAPH_CACHE_ENTRIES", 1024, minimum=0, integer=True)),
         cache_bytes=int(_number("VCGRAPH_CACHE_BYTES", 64 * 1024 * 1024, minimum=0, integer=True)),
         cache_ttl=_number("VCGRAPH_CACHE_TTL", 0.0, minimum=0.0),

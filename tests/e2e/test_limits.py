@@ -23,7 +23,6 @@ import httpx
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
-from vcgraph.http.server import LIMIT_CONCURRENCY
 from vcgraph.namespaces import RDFS, Minter
 from vcgraph.store.oxigraph import OxigraphStore
 
@@ -37,6 +36,7 @@ WORKERS = 2
 MAX_CONCURRENT = 6
 MAX_ROWS = 5
 MAX_QUERY_BYTES = 30_000
+MAX_CONNECTIONS = 20
 CARTESIAN = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 SPARQL_JSON = {"Accept": "application/sparql-results+json"}
 
@@ -427,8 +427,11 @@ def test_a_server_killed_during_a_runaway_query_leaves_no_worker(fresh_server: C
 
 @pytest.fixture
 def impatient_server(tmp_path: Path) -> Iterator[Served]:
-    """A server giving clients one second to send a request head, and one second to send a request body."""
-    served = start(tmp_path, VCGRAPH_BODY_TIMEOUT="1", VCGRAPH_HEADER_TIMEOUT="1")
+    """A server giving clients one second to send a request head and one second to send a request body, and
+    refusing every request beyond ``MAX_CONNECTIONS`` open connections."""
+    served = start(
+        tmp_path, VCGRAPH_BODY_TIMEOUT="1", VCGRAPH_HEADER_TIMEOUT="1", VCGRAPH_MAX_CONNECTIONS=str(MAX_CONNECTIONS)
+    )
     yield served
     stop(served)
 
@@ -566,8 +569,8 @@ def test_the_next_request_on_a_kept_alive_connection_has_the_same_header_deadlin
 
 
 def test_slow_connections_beyond_uvicorns_connection_limit_do_not_lock_clients_out(impatient_server: Served) -> None:
-    # uvicorn answers 503 to every request once LIMIT_CONCURRENCY connections are open, whatever they are doing.
-    slow = [socket.create_connection(("127.0.0.1", _port(impatient_server))) for _ in range(LIMIT_CONCURRENCY + 6)]
+    # uvicorn answers 503 to every request once MAX_CONNECTIONS connections are open, whatever they are doing.
+    slow = [socket.create_connection(("127.0.0.1", _port(impatient_server))) for _ in range(MAX_CONNECTIONS + 6)]
     try:
         for connection in slow:
             connection.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and never the blank line
@@ -580,3 +583,16 @@ def test_slow_connections_beyond_uvicorns_connection_limit_do_not_lock_clients_o
             connection.close()
     assert statuses == [200] * 5
     assert closed_by_server == len(slow)
+
+
+def test_more_kept_alive_clients_than_max_concurrent_are_all_served_one_request_at_a_time(server: Served) -> None:
+    # uvicorn refuses every request once its connection limit is reached, idle keep-alive connections included.
+    clients = [httpx.Client(timeout=20) for _ in range(100)]
+    try:
+        first = [client.get(server.url("/api/vocabularies/stages")).status_code for client in clients]
+        again = [client.get(server.url("/api/vocabularies/stages")).status_code for client in clients]
+    finally:
+        for client in clients:
+            client.close()
+    assert first == [200] * 100
+    assert again == [200] * 100

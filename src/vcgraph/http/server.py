@@ -16,10 +16,8 @@ from vcgraph.store.port import Store, StoreError, open_store
 TIMEOUT_KEEP_ALIVE = 5
 """Seconds an idle keep-alive connection is kept."""
 
-LIMIT_CONCURRENCY = 64
-"""Connections served at once; beyond, uvicorn answers 503 rather than queueing without bound."""
-
-BACKLOG = 128
+BACKLOG = 1024
+"""Connections the kernel queues before they are accepted: above the connection limit, so a burst is not dropped."""
 
 
 def open_served_store(settings: Settings) -> Store:
@@ -57,7 +55,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
             port=port,
             http=header_deadline_protocol(settings.header_timeout),
             timeout_keep_alive=TIMEOUT_KEEP_ALIVE,
-            limit_concurrency=LIMIT_CONCURRENCY,
+            limit_concurrency=settings.max_connections,
             backlog=BACKLOG,
             proxy_headers=False,
             server_header=False,
