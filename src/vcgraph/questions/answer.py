@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,21 +124,28 @@ _LITERAL_KINDS: dict[str, type] = {
 }
 
 
+def _boolean(text: str) -> bool:
+    return text in ("true", "1")
+
+
+_CONVERT: dict[str, Callable[[str], Any]] = {
+    datatype: (kind if kind is not bool else _boolean) for datatype, kind in _LITERAL_KINDS.items()
+}
+
+
 def term_json(term: Term | None) -> Any:
-    """A term as plain JSON: IRIs as strings, numbers and booleans as such, other literals as text."""
+    """A term as plain JSON: IRIs as strings, numbers and booleans as such, other literals as text.
+
+    Called for nearly every cell of every answer, so: exact type tests (pyoxigraph's term classes cannot be
+    subclassed) and one dict lookup per literal."""
     if term is None:
         return None
-    if isinstance(term, NamedNode):
+    kind = type(term)
+    if kind is NamedNode:
         return term.value
-    if isinstance(term, Literal):
-        kind = _LITERAL_KINDS.get(term.datatype.value)
-        if kind is int:
-            return int(term.value)
-        if kind is float:
-            return float(term.value)
-        if kind is bool:
-            return term.value in ("true", "1")
-        return term.value
+    if kind is Literal:
+        convert = _CONVERT.get(term.datatype.value)  # type: ignore[union-attr]
+        return term.value if convert is None else convert(term.value)
     return f"_:{term.value}"
 
 

@@ -76,21 +76,21 @@ def nearest_regions(target: str, candidates: list[tuple[dict[str, Any], int]]) -
 )
 def gaps_stages(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
     target = str(ctx.params.echo["region"])
+    wave = ctx.wave_id()
     items: dict[str, dict[str, Any]] = {}
     providers: dict[str, list[tuple[dict[str, Any], int]]] = defaultdict(list)
     for row in rows:
-        stage = ref(row, "stage")
-        assert stage is not None
-        item = items.setdefault(
-            stage["id"],
-            {
+        item = items.get(value(row, "stage"))
+        if item is None:
+            stage = ref(row, "stage")
+            assert stage is not None
+            item = items[stage["id"]] = {
                 **stage,
                 "order": value(row, "order"),
                 "cross_cutting": bool(value(row, "cross_cutting")),
                 "nearest_providers": [],
-                "evidence": {"wave": ctx.wave_id()},
-            },
-        )
+                "evidence": {"wave": wave},
+            }
         region = ref(row, "provider_region")
         if region is not None:
             providers[item["id"]].append((region, integer(row, "providers")))
@@ -100,7 +100,7 @@ def gaps_stages(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
     return ordered, None
 
 
-def _need_item(row: Row, ctx: ShapeContext, statement: str = "need") -> dict[str, Any]:
+def _need_item(row: Row, wave: str | None, statement: str = "need") -> dict[str, Any]:
     """A declared need; one of an anonymous actor keeps its content but loses every IRI and its free text."""
     anonymous = is_anonymous(row)
     return {
@@ -113,7 +113,7 @@ def _need_item(row: Row, ctx: ShapeContext, statement: str = "need") -> dict[str
         "min_trl": value(row, "min_trl"),
         "urgency": ref(row, "urgency"),
         "comment": None if anonymous else value(row, "comment"),
-        "evidence": evidence(row, ctx.wave_id(), statement=statement),
+        "evidence": evidence(row, wave, statement=statement),
     }
 
 
@@ -156,7 +156,8 @@ _EXAMPLE_NEED = {
 
 @shaper("gaps-needs", example_item=_EXAMPLE_NEED)
 def gaps_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
-    items = [_need_item(row, ctx) for row in rows]
+    wave = ctx.wave_id()
+    items = [_need_item(row, wave) for row in rows]
     return sorted(items, key=_need_sort_key), None
 
 
@@ -174,21 +175,22 @@ def gaps_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
     },
 )
 def gaps_single_providers(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    wave = ctx.wave_id()
     cells: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
-        stage, product_class = ref(row, "stage"), ref(row, "product_class")
-        assert stage is not None and product_class is not None
-        cell = cells.setdefault(
-            (stage["id"], product_class["id"]),
-            {
+        key = (value(row, "stage"), value(row, "product_class"))
+        cell = cells.get(key)
+        if cell is None:
+            stage, product_class = ref(row, "stage"), ref(row, "product_class")
+            assert stage is not None and product_class is not None
+            cell = cells[key] = {
                 "stage": stage,
                 "product_class": product_class,
                 "actor": actor_ref(row),
                 "evidence": [],
                 "_order": value(row, "order"),
-            },
-        )
-        proof = evidence(row, ctx.wave_id())
+            }
+        proof = evidence(row, wave)
         if proof not in cell["evidence"]:
             cell["evidence"].append(proof)
     ordered = sorted(
@@ -215,6 +217,7 @@ def gaps_single_providers(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Su
     },
 )
 def gaps_skills(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    wave = ctx.wave_id()
     items = []
     for row in rows:
         skill = ref(row, "skill")
@@ -228,7 +231,7 @@ def gaps_skills(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
                 "trainers_anywhere": anywhere,
                 "training_in_region": in_region > 0,
                 "training_anywhere": anywhere > 0,
-                "evidence": {"wave": ctx.wave_id()},
+                "evidence": {"wave": wave},
             }
         )
     items.sort(key=lambda i: (-i["reporting_actors"], sort_key_notation(i)))
@@ -246,19 +249,19 @@ def gaps_skills(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
 )
 def gaps_coverage(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
     regions = [str(code) for code in ctx.params.echo["regions"]]
+    wave = ctx.wave_id()
     items: dict[str, dict[str, Any]] = {}
     for row in rows:
-        stage = ref(row, "stage")
-        assert stage is not None
-        item = items.setdefault(
-            stage["id"],
-            {
+        item = items.get(value(row, "stage"))
+        if item is None:
+            stage = ref(row, "stage")
+            assert stage is not None
+            item = items[stage["id"]] = {
                 **stage,
                 "order": value(row, "order"),
                 "actors_by_region": dict.fromkeys(regions, 0),
-                "evidence": {"wave": ctx.wave_id()},
-            },
-        )
+                "evidence": {"wave": wave},
+            }
         item["actors_by_region"][_code(iri(row, "region"))] = integer(row, "actors")
     ordered = sorted(items.values(), key=lambda i: (i["order"] is None, i["order"] or 0, sort_key_notation(i)))
     return ordered, None
@@ -322,7 +325,7 @@ def matchmaking_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summar
     # Three kinds of rows: a candidate's details (no ?need), a need's details (no ?provider), and a match of the two.
     providers = {iri(row, "provider"): row for row in rows if iri(row, "need") is None}
     needs: dict[str, dict[str, Any]] = {
-        str(iri(row, "need")): {**_need_item(row, ctx), "candidates": {}, "anonymous_candidates": set()}
+        str(iri(row, "need")): {**_need_item(row, ctx.wave_id()), "candidates": {}, "anonymous_candidates": set()}
         for row in rows
         if iri(row, "need") is not None and iri(row, "provider") is None
     }
@@ -411,26 +414,30 @@ def matchmaking_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summar
     },
 )
 def matchmaking_mutual(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    wave = ctx.wave_id()
     pairs: dict[tuple[str, str], dict[str, Any]] = {}
     anonymous_pairs: set[tuple[str, str]] = set()
+    seen: set[tuple[Any, ...]] = set()  # (pair, side, link): a set, not a scan of the side's list per row
     for row in rows:
         key = (str(iri(row, "a")), str(iri(row, "b")))
         if is_anonymous(row, "a") or is_anonymous(row, "b"):
             anonymous_pairs.add(key)  # a pair with an anonymous actor would name it: counted only
             continue
-        pair = pairs.setdefault(
-            key,
-            {
+        pair = pairs.get(key)
+        if pair is None:
+            pair = pairs[key] = {
                 "a": actor_ref(row, "a"),
                 "b": actor_ref(row, "b"),
                 "a_serves_b": [],
                 "b_serves_a": [],
-                "evidence": {"wave": ctx.wave_id()},
-            },
-        )
-        link = {"need": iri(row, "need"), "offer": iri(row, "offer"), "what": ref(row, "thing")}
+                "evidence": {"wave": wave},
+            }
+        what = ref(row, "thing")
+        link = {"need": iri(row, "need"), "offer": iri(row, "offer"), "what": what}
         side = "a_serves_b" if value(row, "direction") == "a-serves-b" else "b_serves_a"
-        if link not in pair[side]:
+        identity = (key, side, link["need"], link["offer"], None if what is None else tuple(what.items()))
+        if identity not in seen:
+            seen.add(identity)
             pair[side].append(link)
     for pair in pairs.values():  # the query does not order its rows
         for side in ("a_serves_b", "b_serves_a"):
@@ -454,28 +461,48 @@ def consortium(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
     regions = [str(code) for code in ctx.params.echo["regions"]]
     include_cross_cutting = bool(ctx.params.echo["include_cross_cutting"])
     stages: dict[str, dict[str, Any]] = {}
-    members: dict[str, dict[str, Any]] = {}
+    # per actor: its stages, its regions and its rows; its reference and evidence are built for the chosen few
+    members: dict[str, tuple[set[str], set[str], list[Row]]] = {}
     anonymous: set[str] = set()
+    codes: dict[str | None, str] = {}
     for row in rows:
-        stage = ref(row, "stage")
-        assert stage is not None
-        stages.setdefault(
-            stage["id"], {**stage, "order": value(row, "order"), "cross_cutting": bool(value(row, "cross_cutting"))}
-        )
+        stage_id = value(row, "stage")
+        if stage_id not in stages:
+            stage = ref(row, "stage")
+            assert stage is not None
+            stages[stage["id"]] = {
+                **stage,
+                "order": value(row, "order"),
+                "cross_cutting": bool(value(row, "cross_cutting")),
+            }
         actor = iri(row, "actor")
         if actor is None:
             continue
         if is_anonymous(row):
             anonymous.add(actor)  # cannot be named, so cannot be proposed as a partner
             continue
-        member = members.setdefault(actor, {"actor": actor_ref(row), "stages": set(), "regions": set(), "evidence": []})
-        member["stages"].add(stage["id"])
-        member["regions"].add(_code(iri(row, "region")))
-        proof = evidence(row, ctx.wave_id())
-        if proof not in member["evidence"]:
-            member["evidence"].append(proof)
+        member = members.get(actor)
+        if member is None:
+            member = members[actor] = (set(), set(), [])
+        member[0].add(stage_id)
+        region = iri(row, "region")
+        code = codes.get(region)
+        if code is None:
+            code = codes[region] = _code(region)
+        member[1].add(code)
+        member[2].append(row)
+    wave = ctx.wave_id()
+
+    def proofs(member_rows: list[Row]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for row in member_rows:
+            proof = evidence(row, wave)
+            if proof not in out:
+                out.append(proof)
+        return out
+
     required = [s for s, info in stages.items() if include_cross_cutting or not info["cross_cutting"]]
-    candidates = [Candidate(key, frozenset(m["stages"]), frozenset(m["regions"])) for key, m in members.items()]
+    candidates = [Candidate(key, frozenset(m[0]), frozenset(m[1])) for key, m in members.items()]
     result = solve_cover(required, regions, candidates, int(ctx.params.echo["max_size"]))
 
     def stage_order(stage_id: str) -> tuple[Any, ...]:
@@ -486,16 +513,16 @@ def consortium(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
 
     items = []
     for chosen in result.members or []:
-        member = members[chosen.key]
+        member_stages, member_regions, member_rows = members[chosen.key]
         items.append(
             {
-                "actor": member["actor"],
-                "regions": [r for r in regions if r in member["regions"]],
-                "covers": [stage_ref(s) for s in sorted(member["stages"], key=stage_order)],
-                "evidence": sorted(member["evidence"], key=lambda e: str(e["statement"])),
+                "actor": actor_ref(member_rows[0]),
+                "regions": [r for r in regions if r in member_regions],
+                "covers": [stage_ref(s) for s in sorted(member_stages, key=stage_order)],
+                "evidence": sorted(proofs(member_rows), key=lambda e: str(e["statement"])),
             }
         )
-    covered = set().union(*(members[c.key]["stages"] for c in result.members or []))
+    covered = set().union(*(members[c.key][0] for c in result.members or []))
     summary = {
         "complete": result.members is not None and not result.uncovered_stages and not result.unrepresented_regions,
         "proven_minimal": result.proven_minimal,
@@ -532,14 +559,22 @@ _EXAMPLE_SECTOR = {"id": "https://w3id.org/vcgraph/vocab/sector/ict", "notation"
     },
 )
 def convergence_technologies(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    wave = ctx.wave_id()
     items: dict[str, dict[str, Any]] = {}
+    seen: set[tuple[Any, ...]] = set()  # (technology, proof): a set, not a scan of the evidence list per row
     for row in rows:
-        technology = ref(row, "technology")
-        assert technology is not None
-        item = items.setdefault(
-            technology["id"],
-            {**technology, "sectors": {}, "actors": {}, "anonymous": set(), "evidence": []},
-        )
+        technology_id = value(row, "technology")
+        item = items.get(technology_id)
+        if item is None:
+            technology = ref(row, "technology")
+            assert technology is not None
+            item = items[technology_id] = {
+                **technology,
+                "sectors": {},
+                "actors": {},
+                "anonymous": set(),
+                "evidence": [],
+            }
         sector = ref(row, "sector")
         if sector is not None:
             item["sectors"][sector["id"]] = sector
@@ -547,13 +582,18 @@ def convergence_technologies(rows: list[Row], ctx: ShapeContext) -> tuple[Items,
         if is_anonymous(row):
             item["anonymous"].add(actor)
             continue
-        entry = item["actors"].setdefault(actor, {**(actor_ref(row) or {}), "sectors": set(), "modes": set()})
+        entry = item["actors"].get(actor)
+        if entry is None:
+            entry = item["actors"][actor] = {**(actor_ref(row) or {}), "sectors": set(), "modes": set()}
         if sector is not None:
             entry["sectors"].add(sector["notation"])
-        if value(row, "mode_notation"):
-            entry["modes"].add(value(row, "mode_notation"))
-        proof = evidence(row, ctx.wave_id())
-        if proof not in item["evidence"]:
+        mode = value(row, "mode_notation")
+        if mode:
+            entry["modes"].add(mode)
+        proof = evidence(row, wave)
+        identity = (technology_id, *proof.values())
+        if identity not in seen:
+            seen.add(identity)
             item["evidence"].append(proof)
     shaped = []
     for item in items.values():
@@ -598,6 +638,7 @@ def convergence_technologies(rows: list[Row], ctx: ShapeContext) -> tuple[Items,
     },
 )
 def convergence_bridges(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    wave = ctx.wave_id()
     actors: dict[str, dict[str, Any]] = {}
     anonymous: set[str] = set()
     for row in rows:
@@ -605,16 +646,15 @@ def convergence_bridges(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summ
         if is_anonymous(row):
             anonymous.add(actor)
             continue
-        item = actors.setdefault(
-            actor,
-            {
+        item = actors.get(actor)
+        if item is None:
+            item = actors[actor] = {
                 "actor": actor_ref(row),
                 "sectors": {},
                 "multi_sector": False,
                 "technologies_outside_typical_sector": [],
                 "evidence": [],
-            },
-        )
+            }
         sector = ref(row, "sector")
         if sector is not None:
             item["sectors"][sector["id"]] = sector
@@ -624,7 +664,7 @@ def convergence_bridges(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summ
         link = {"technology": ref(row, "technology"), "family": ref(row, "family"), "statement": iri(row, "statement")}
         if link not in item["technologies_outside_typical_sector"]:
             item["technologies_outside_typical_sector"].append(link)
-        proof = evidence(row, ctx.wave_id())
+        proof = evidence(row, wave)
         if proof not in item["evidence"]:
             item["evidence"].append(proof)
     shaped = []
@@ -655,6 +695,7 @@ def convergence_bridges(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summ
     },
 )
 def convergence_co_occurrence(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    wave = ctx.wave_id()
     items: Items = [
         {
             "a": ref(row, "a"),
@@ -664,7 +705,7 @@ def convergence_co_occurrence(rows: list[Row], ctx: ShapeContext) -> tuple[Items
             "actors_with_b": integer(row, "actors_b"),
             "actors": integer(row, "actors"),
             "lift": round(float(value(row, "lift")), 3),
-            "evidence": {"wave": ctx.wave_id()},
+            "evidence": {"wave": wave},
         }
         for row in rows
     ]
@@ -689,6 +730,7 @@ def _wave_pair(ctx: ShapeContext) -> dict[str, Any]:
 )
 def trends_coverage(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
     regions = [str(code) for code in ctx.params.echo["region"]]
+    waves = _wave_pair(ctx)
     items: Items = []
     for row in rows:
         before, after = integer(row, "from_actors"), integer(row, "to_actors")
@@ -700,7 +742,7 @@ def trends_coverage(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]
                 "change": "covered" if after > 0 else "uncovered",
                 "from_actors": before,
                 "to_actors": after,
-                "evidence": _wave_pair(ctx),
+                "evidence": dict(waves),
                 "_order": value(row, "order") or 0,
             }
         )
@@ -734,15 +776,29 @@ def trends_trl(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
     waves = _wave_pair(ctx)
     technologies: dict[str, dict[str, Any]] = {}
     for row in rows:
-        technology = ref(row, "technology")
-        assert technology is not None
-        entry = technologies.setdefault(technology["id"], {"ref": technology, "from": {}, "to": {}, "evidence": []})
+        technology_id = value(row, "technology")
+        entry = technologies.get(technology_id)
+        if entry is None:
+            technology = ref(row, "technology")
+            assert technology is not None
+            entry = technologies[technology_id] = {"ref": technology, "from": {}, "to": {}, "rows": []}
         side = str(value(row, "side"))
         trl = integer(row, "trl")
         entry[side][str(iri(row, "statement"))] = trl  # keyed by statement: an actor's two statements both count
-        proof = {**evidence(row, waves[f"{side}_wave"]), "trl": trl}
-        if proof not in entry["evidence"]:
-            entry["evidence"].append(proof)
+        entry["rows"].append((side, trl, row))
+
+    def proofs(entry_rows: list[tuple[str, int, Row]]) -> list[dict[str, Any]]:
+        """The evidence of one technology, built only for those in the answer (a set, not a list scan)."""
+        out: list[dict[str, Any]] = []
+        seen: set[tuple[Any, ...]] = set()
+        for side, trl, row in entry_rows:
+            proof = {**evidence(row, waves["from_wave" if side == "from" else "to_wave"]), "trl": trl}
+            identity = tuple(proof.values())
+            if identity not in seen:
+                seen.add(identity)
+                out.append(proof)
+        return out
+
     items = []
     for entry in technologies.values():
         if not entry["from"] or not entry["to"]:
@@ -750,6 +806,7 @@ def trends_trl(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
         before, after = _median(list(entry["from"].values())), _median(list(entry["to"].values()))
         if before == after:
             continue
+        entry["evidence"] = proofs(entry["rows"])
         items.append(
             {
                 **entry["ref"],
@@ -783,13 +840,13 @@ _STATUS_ORDER = {"persisted": 0, "appeared": 1, "disappeared": 2}
     },
 )
 def trends_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    waves = _wave_pair(ctx)
     needs: dict[tuple[str | None, ...], dict[str, Any]] = {}
     for row in rows:
         key = (iri(row, "actor"), iri(row, "stage"), iri(row, "technology"), iri(row, "product_class"))
-        anonymous = is_anonymous(row)
-        entry = needs.setdefault(
-            key,
-            {
+        entry = needs.get(key)
+        if entry is None:
+            entry = needs[key] = {
                 "actor": actor_ref(row),
                 "stage": ref(row, "stage"),
                 "technology": ref(row, "technology"),
@@ -797,11 +854,10 @@ def trends_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
                 "from_need": None,
                 "to_need": None,
                 "_seen": set(),
-            },
-        )
+            }
         side = str(value(row, "side"))
         entry["_seen"].add(side)
-        if not anonymous:
+        if not is_anonymous(row):
             entry[f"{side}_need"] = iri(row, "need")
     items = []
     for entry in needs.values():
@@ -812,7 +868,7 @@ def trends_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
                 "id": entry["to_need"] or entry["from_need"],
                 "status": status,
                 **entry,
-                "evidence": _wave_pair(ctx),
+                "evidence": dict(waves),
             }
         )
     items.sort(
@@ -846,23 +902,23 @@ def trends_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
     },
 )
 def actors(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    wave = ctx.wave_id()
     items: dict[str, dict[str, Any]] = {}
     for row in rows:
         if is_anonymous(row):  # the query already leaves them out; kept as a guard, the rule is absolute
             continue
         actor = str(iri(row, "actor"))
-        item = items.setdefault(
-            actor,
-            {
+        item = items.get(actor)
+        if item is None:
+            item = items[actor] = {
                 "id": actor,
                 "label": value(row, "actor_label"),
                 "country": value(row, "country"),
                 "actor_type": ref(row, "actor_type"),
                 "sectors": {},
                 "regions": {},
-                "evidence": {"wave": ctx.wave_id()},
-            },
-        )
+                "evidence": {"wave": wave},
+            }
         for name, bucket in (("sector", "sectors"), ("site_region", "regions")):
             thing = ref(row, name)
             if thing is not None:

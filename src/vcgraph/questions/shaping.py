@@ -8,6 +8,7 @@ Conventions of the query files this relies on: a thing projected as ``?x`` comes
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode
@@ -29,29 +30,40 @@ def iri(row: Row, name: str) -> str | None:
     return term.value if isinstance(term, NamedNode) else None
 
 
+@lru_cache(maxsize=256)
+def columns(name: str) -> tuple[str, str, str]:
+    """The companion columns of ``?name``: ``?name_notation``, ``?name_label``, ``?name_visibility`` (built once,
+    not as three f-strings per row)."""
+    return f"{name}_notation", f"{name}_label", f"{name}_visibility"
+
+
 def ref(row: Row, name: str) -> dict[str, Any] | None:
     """``{"id", "notation", "label"}`` of the thing in column ``name``, or None when it is unbound."""
     term = row.get(name)
     if term is None:
         return None
+    notation, label, _ = columns(name)
     out: dict[str, Any] = {"id": term_json(term)}
-    if f"{name}_notation" in row or row.get(f"{name}_notation") is not None:
-        out["notation"] = value(row, f"{name}_notation")
-    out["label"] = value(row, f"{name}_label")
+    if notation in row:
+        out["notation"] = term_json(row[notation])
+    out["label"] = term_json(row.get(label))
     return out
 
 
 def is_anonymous(row: Row, name: str = "actor") -> bool:
-    return row.get(f"{name}_visibility") == ANONYMOUS
+    return row.get(columns(name)[2]) == ANONYMOUS
 
 
 def actor_ref(row: Row, name: str = "actor") -> dict[str, Any] | None:
     """An actor as it may appear in an answer: anonymous ones only as 'an anonymous actor', without IRI."""
-    if row.get(name) is None:
+    term = row.get(name)
+    if term is None:
         return None
-    if is_anonymous(row, name):
+    _, label, visibility = columns(name)
+    if row.get(visibility) == ANONYMOUS:
         return {"id": None, "label": ANONYMOUS_LABEL, "anonymous": True}
-    return {"id": iri(row, name), "label": value(row, f"{name}_label"), "anonymous": False}
+    identifier = term.value if type(term) is NamedNode else None
+    return {"id": identifier, "label": term_json(row.get(label)), "anonymous": False}
 
 
 def evidence(row: Row, wave: str | None, actor: str = "actor", statement: str = "statement") -> dict[str, Any]:
@@ -84,6 +96,8 @@ def sort_key_notation(item: dict[str, Any] | None) -> tuple[Any, ...]:
     return (0, natural(notation), str(item.get("id") or ""))
 
 
+@lru_cache(maxsize=4096)
 def natural(text: str) -> tuple[tuple[int, int, str], ...]:
-    """A sort key that orders digit runs as numbers: S2 < S10, T04.02 < T04.10."""
+    """A sort key that orders digit runs as numbers: S2 < S10, T04.02 < T04.10. Cached: the notations sorted on
+    are those of the vocabularies, a few hundred, sorted again in every answer."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text) if p)
