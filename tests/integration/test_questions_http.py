@@ -55,6 +55,13 @@ def test_a_missing_required_parameter_is_a_422(client: TestClient) -> None:
     assert response.json()["detail"]["parameter"] == "region"
 
 
+def test_a_bad_candidates_cap_of_matchmaking_is_a_422_naming_it(client: TestClient) -> None:
+    response = client.get("/api/matchmaking/needs", params={"region": "BE3", "candidates": "0"})
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert (detail["parameter"], detail["allowed"]) == ("candidates", ["an integer from 1 to 1000"])
+
+
 def test_csv_gives_the_same_items_flattened(client: TestClient) -> None:
     response = client.get("/api/gaps/skills", params={"region": "BE3"}, headers={"Accept": "text/csv"})
     assert response.status_code == 200
@@ -95,6 +102,16 @@ def test_openapi_documents_every_question_with_its_parameters_and_an_example(
         example = operation["responses"]["200"]["content"]["application/json"]["example"]
         assert example["question"] == info.id and example["items"], info.id
         assert "422" in operation["responses"]
+
+
+def test_openapi_documents_the_candidates_cap_of_matchmaking(client: TestClient) -> None:
+    operation = client.get("/openapi.json").json()["paths"]["/api/matchmaking/needs"]["get"]
+    parameter = next(p for p in operation["parameters"] if p["name"] == "candidates")
+    assert "int 1..1000; default: 20" in parameter["description"]
+    assert parameter["schema"]["examples"] == ["20"]
+    assert "candidate_count" in operation["description"]
+    example = operation["responses"]["200"]["content"]["application/json"]["example"]
+    assert example["items"][0]["candidate_count"] == len(example["items"][0]["candidates"])
 
 
 def test_the_catalog_lists_every_question_with_its_query_file(client: TestClient, settings: Settings) -> None:

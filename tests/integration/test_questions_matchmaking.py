@@ -96,6 +96,32 @@ def test_needs_without_any_candidate_in_the_partner_region_are_kept_with_none(
     ]
 
 
+def test_each_need_lists_its_best_candidates_up_to_the_cap_with_the_total_count(
+    store: OxigraphStore, settings: Settings
+) -> None:
+    every = ask(store, settings, "matchmaking-needs", region="BE3", partner_region="FRK")
+    best = ask(store, settings, "matchmaking-needs", region="BE3", partner_region="FRK", candidates="1")
+    assert (every.parameters["candidates"], best.parameters["candidates"]) == (20, 1)
+    assert [i["id"] for i in best.items] == [i["id"] for i in every.items]
+    for capped, need in zip(best.items, every.items, strict=True):
+        assert need["candidate_count"] == len(need["candidates"]) == 2  # the default cap, 20, keeps both
+        assert capped["candidates"] == need["candidates"][:1]
+        assert capped["candidate_count"] == 2
+        assert capped["anonymous_candidates"] == need["anonymous_candidates"]
+    assert [ranking(i) for i in best.items] == [
+        [("Beta Downstream", 3.5, 5, True)],
+        [("Beta Downstream", 1.5, 2, True)],
+    ]
+
+
+@pytest.mark.parametrize("value", ["0", "1001", "all", "2.5"])
+def test_a_candidates_cap_outside_1_to_1000_is_refused(store: OxigraphStore, settings: Settings, value: str) -> None:
+    with pytest.raises(QuestionParameterError) as error:
+        ask(store, settings, "matchmaking-needs", region="BE3", candidates=value)
+    assert error.value.parameter == "candidates"
+    assert error.value.allowed == ["an integer from 1 to 1000"]
+
+
 def test_mutual_pairs_spell_out_both_directions(store: OxigraphStore, settings: Settings) -> None:
     answer = ask(store, settings, "matchmaking-mutual", region="BE3", partner_region="FRK")
     assert answer.items == [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from typing import Any
 
@@ -269,30 +270,40 @@ def gaps_coverage(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
 
 GMP_SCORE = {"gmp-certified": 1.0, "gmp-ready": 0.5}
 
+# One candidate of one need while the match rows are read: a list, not a dict (one is made per (need, candidate),
+# 340k of them from 10,000 organisations); only the candidates kept after ranking become dicts.
+_STAGE, _TECHNOLOGY, _FAMILY, _BEST_TRL, _CLASS, _OFFERS = range(6)
 
-def _fit(need: dict[str, Any], candidate: dict[str, Any]) -> dict[str, float | None]:
-    """The fit of one candidate to one need, per criterion (None: the need does not ask for it)."""
+
+def _fit(
+    need: dict[str, Any], candidate: list[Any], gmp_status: str | None
+) -> tuple[float | None, float | None, float | None, float | None, float]:
+    """The fit of one candidate to one need, per criterion (None: the need does not ask for it): stage,
+    technology, TRL, product class, GMP."""
     min_trl = need["min_trl"]
-    best_trl = candidate["_best_trl"]
+    best_trl = candidate[_BEST_TRL]
     if need["technology"] is None:
         technology = None
-    elif candidate["_technology"]:
+    elif candidate[_TECHNOLOGY]:
         technology = 1.0
     else:
-        technology = 0.5 if candidate["_family"] else 0.0
+        technology = 0.5 if candidate[_FAMILY] else 0.0
     if min_trl is None or need["technology"] is None:
         trl = None
     elif best_trl is None:
         trl = 0.0
     else:
         trl = 1.0 if best_trl >= min_trl else round(best_trl / min_trl, 2)
-    return {
-        "stage": None if need["stage"] is None else (1.0 if candidate["_stage"] else 0.0),
-        "technology": technology,
-        "trl": trl,
-        "product_class": None if need["product_class"] is None else (1.0 if candidate["_class"] else 0.0),
-        "gmp": GMP_SCORE.get(str(candidate["_gmp"] or ""), 0.0),
-    }
+    return (
+        None if need["stage"] is None else (1.0 if candidate[_STAGE] else 0.0),
+        technology,
+        trl,
+        None if need["product_class"] is None else (1.0 if candidate[_CLASS] else 0.0),
+        GMP_SCORE.get(str(gmp_status or ""), 0.0),
+    )
+
+
+_CRITERIA = ("stage", "technology", "trl", "product_class", "gmp")
 
 
 @shaper(
@@ -318,75 +329,91 @@ def _fit(need: dict[str, Any], candidate: dict[str, Any]) -> dict[str, float | N
                 ],
             }
         ],
+        "candidate_count": 1,
         "anonymous_candidates": 0,
     },
 )
 def matchmaking_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    """Each need with its ``candidates`` best candidates by fit (ties by label, then IRI) and ``candidate_count``,
+    how many there are in all. Candidates are scored from a few fields each; the answer's dicts are built only for
+    the kept ones."""
+    wave = ctx.wave_id()
+    cap = int(ctx.params.echo["candidates"])
     # Three kinds of rows: a candidate's details (no ?need), a need's details (no ?provider), and a match of the two.
-    providers = {iri(row, "provider"): row for row in rows if iri(row, "need") is None}
-    needs: dict[str, dict[str, Any]] = {
-        str(iri(row, "need")): {**_need_item(row, ctx.wave_id()), "candidates": {}, "anonymous_candidates": set()}
-        for row in rows
-        if iri(row, "need") is not None and iri(row, "provider") is None
-    }
+    providers: dict[str | None, Row] = {}
+    need_rows: dict[str, Row] = {}
+    matches: list[Row] = []
     for row in rows:
-        provider = iri(row, "provider")
-        if provider is None or iri(row, "need") is None:
-            continue
-        need = needs[str(iri(row, "need"))]
-        details = providers.get(provider, {})
-        if is_anonymous(details, "provider"):
+        need_iri, provider_iri = iri(row, "need"), iri(row, "provider")
+        if need_iri is None:
+            providers[provider_iri] = row
+        elif provider_iri is None:
+            need_rows[need_iri] = row
+        else:
+            matches.append(row)
+    anonymous_providers = {p for p, details in providers.items() if is_anonymous(details, "provider")}
+    needs = {key: _need_item(row, wave) for key, row in need_rows.items()}
+    candidates: dict[str, dict[str, list[Any]]] = {key: {} for key in needs}
+    anonymous: dict[str, set[str]] = {key: set() for key in needs}
+    for row in matches:
+        provider, need_iri = str(iri(row, "provider")), str(iri(row, "need"))
+        if provider in anonymous_providers:
             # anonymous actors cannot be contacted: counted, never proposed
-            need["anonymous_candidates"].add(provider)
+            anonymous[need_iri].add(provider)
             continue
-        candidate = need["candidates"].setdefault(
-            provider,
-            {
-                "actor": actor_ref({**details, "provider": row["provider"]}, "provider"),
-                "_stage": False,
-                "_technology": False,
-                "_family": False,
-                "_best_trl": None,
-                "_class": bool(value(row, "product_class_match")),
-                "_gmp": value(details, "provider_gmp_notation"),
-                "evidence": [],
-            },
-        )
+        need_candidates = candidates[need_iri]
+        candidate = need_candidates.get(provider)
+        if candidate is None:
+            candidate = need_candidates[provider] = [
+                False,
+                False,
+                False,
+                None,
+                bool(value(row, "product_class_match")),
+                [],
+            ]
         match = value(row, "match")
         if match == "stage":
-            candidate["_stage"] = True
+            candidate[_STAGE] = True
         elif match == "technology":
-            candidate["_technology"] = True
+            candidate[_TECHNOLOGY] = True
             trl = value(row, "offer_trl")
-            if trl is not None and (candidate["_best_trl"] is None or trl > candidate["_best_trl"]):
-                candidate["_best_trl"] = trl
+            if trl is not None and (candidate[_BEST_TRL] is None or trl > candidate[_BEST_TRL]):
+                candidate[_BEST_TRL] = trl
         elif match == "technology-family":
-            candidate["_family"] = True
+            candidate[_FAMILY] = True
         offer = iri(row, "offer")
-        if offer and offer not in candidate["evidence"]:
-            candidate["evidence"].append(offer)
+        if offer and offer not in candidate[_OFFERS]:
+            candidate[_OFFERS].append(offer)
+    labels: dict[str, Any] = {}
+    gmp: dict[str, Any] = {}
+    for provider in {p for by_provider in candidates.values() for p in by_provider}:
+        details = providers.get(provider, {})
+        labels[provider] = value(details, "provider_label")
+        gmp[provider] = value(details, "provider_gmp_notation")
     items = []
-    for need in needs.values():
+    for key, need in needs.items():
         ranked = []
-        for candidate in need["candidates"].values():
-            breakdown = _fit(need, candidate)
-            scored = [v for v in breakdown.values() if v is not None]
-            hard = [breakdown[k] for k in ("stage", "technology", "trl") if breakdown[k] is not None]
-            ranked.append(
-                {
-                    "actor": candidate["actor"],
-                    "score": round(sum(scored), 2),
-                    "max_score": len(scored),
-                    "meets_need": all(v == 1.0 for v in hard),
-                    "breakdown": breakdown,
-                    "best_trl": candidate["_best_trl"],
-                    "gmp_status": candidate["_gmp"],
-                    "evidence": sorted(candidate["evidence"]),
-                }
-            )
-        ranked.sort(key=lambda c: (-c["score"], str(c["actor"]["label"] or ""), str(c["actor"]["id"])))
-        need["candidates"] = ranked
-        need["anonymous_candidates"] = len(need["anonymous_candidates"])
+        for provider, candidate in candidates[key].items():
+            fit = _fit(need, candidate, gmp[provider])
+            score = round(sum(v for v in fit if v is not None), 2)
+            ranked.append((-score, str(labels[provider] or ""), provider, score, fit, candidate))
+        kept = heapq.nsmallest(cap, ranked) if len(ranked) > cap else sorted(ranked)
+        need["candidates"] = [
+            {
+                "actor": {"id": provider, "label": labels[provider], "anonymous": False},
+                "score": score,
+                "max_score": sum(v is not None for v in fit),
+                "meets_need": all(v == 1.0 for v in fit[:3] if v is not None),
+                "breakdown": dict(zip(_CRITERIA, fit, strict=True)),
+                "best_trl": candidate[_BEST_TRL],
+                "gmp_status": gmp[provider],
+                "evidence": sorted(candidate[_OFFERS]),
+            }
+            for _, _, provider, score, fit, candidate in kept
+        ]
+        need["candidate_count"] = len(ranked)
+        need["anonymous_candidates"] = len(anonymous[key])
         items.append(need)
     return sorted(items, key=_need_sort_key), None
 

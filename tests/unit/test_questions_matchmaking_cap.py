@@ -1,0 +1,104 @@
+"""matchmaking-needs keeps the best `candidates` candidates of each need by fit, in the order of the full ranking
+(score, then label, then IRI), and says how many there are in all; shaped from hand-made query rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pyoxigraph import Literal, NamedNode
+
+from vcgraph.questions.answer import Row
+from vcgraph.questions.params import BoundParameters
+from vcgraph.questions.service import ShapeContext, _registry
+from vcgraph.store.oxigraph import OxigraphStore
+from vcgraph.store.port import Dataset
+
+ID = "https://w3id.org/vcgraph/id/"
+VOCAB = "https://w3id.org/vcgraph/vocab/"
+NEED = NamedNode(ID + "wave/2026-W2/response/R-need/stage/S05")
+
+
+def provider(key: str, label: str | None, gmp: str | None, visibility: str = "public") -> Row:
+    row: Row = {
+        "provider": NamedNode(ID + "actor/" + key),
+        "provider_visibility": NamedNode(VOCAB + "visibility/" + visibility),
+    }
+    if label is not None:
+        row["provider_label"] = Literal(label)
+    if gmp is not None:
+        row["provider_gmp_notation"] = Literal(gmp)
+    return row
+
+
+def match(key: str) -> Row:
+    return {
+        "need": NEED,
+        "provider": NamedNode(ID + "actor/" + key),
+        "match": Literal("stage"),
+        "offer": NamedNode(ID + f"wave/2026-W2/response/R-{key}/stage/S05"),
+    }
+
+
+# A need for stage S05 only: a candidate offering it scores 1 for the stage plus its GMP score (1, 0.5 or 0).
+ROWS: list[Row] = [
+    {
+        "need": NEED,
+        "actor": NamedNode(ID + "actor/needing"),
+        "actor_label": Literal("Needing Bio"),
+        "actor_visibility": NamedNode(VOCAB + "visibility/public"),
+        "stage": NamedNode(VOCAB + "stage/S05"),
+        "stage_notation": Literal("S05"),
+        "stage_label": Literal("Downstream processing"),
+    },
+    provider("p5", "Omega", None),
+    provider("p4", "Alpha", "gmp-ready"),
+    provider("p3", "Beta", "gmp-ready"),
+    provider("p2", "Alpha", "gmp-ready"),
+    provider("p1", "Zeta", "gmp-certified"),
+    provider("anon-6", None, "gmp-certified", visibility="anonymous"),
+    *(match(key) for key in ("p5", "p4", "p3", "p2", "p1", "anon-6")),
+]
+FULL_ORDER = [
+    ("Zeta", 2.0, "p1"),
+    ("Alpha", 1.5, "p2"),
+    ("Alpha", 1.5, "p4"),
+    ("Beta", 1.5, "p3"),
+    ("Omega", 1.0, "p5"),
+]
+
+
+def shape(candidates: int) -> dict[str, Any]:
+    store = OxigraphStore(None)
+    context = ShapeContext(store, Dataset(), BoundParameters(echo={"candidates": candidates}), {})
+    items, _ = _registry()["matchmaking-needs"].shape(ROWS, context)
+    store.close()
+    assert len(items) == 1
+    return items[0]
+
+
+def ranking(need: dict[str, Any]) -> list[tuple[str, float, str]]:
+    return [(c["actor"]["label"], c["score"], c["actor"]["id"].rpartition("/")[2]) for c in need["candidates"]]
+
+
+@pytest.mark.parametrize("cap", [1, 3, 4])
+def test_the_cap_keeps_the_best_candidates_in_ranking_order_and_counts_them_all(cap: int) -> None:
+    need = shape(cap)
+    assert ranking(need) == FULL_ORDER[:cap]  # ties by label, then IRI: p2 before p4
+    assert need["candidates"] == shape(1000)["candidates"][:cap]
+    assert need["candidate_count"] == 5
+    assert need["anonymous_candidates"] == 1  # counted apart, never proposed nor in candidate_count
+
+
+def test_a_cap_above_the_number_of_candidates_keeps_them_all() -> None:
+    need = shape(20)
+    assert ranking(need) == FULL_ORDER
+    assert need["candidate_count"] == len(need["candidates"]) == 5
+    assert list(need)[-3:] == ["candidates", "candidate_count", "anonymous_candidates"]
+    assert need["candidates"][0]["breakdown"] == {
+        "stage": 1.0,
+        "technology": None,
+        "trl": None,
+        "product_class": None,
+        "gmp": 1.0,
+    }
