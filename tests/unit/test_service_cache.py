@@ -186,3 +186,32 @@ def test_approximate_size_of_a_long_list_of_alike_rows_is_estimated_from_a_sampl
     row_size = approximate_size({"label": "x" * 50, "count": 7})
     rows = [{"label": "y" * 50, "count": index} for index in range(1_000)]
     assert approximate_size(rows) == pytest.approx(1_000 * row_size, rel=0.05)
+
+
+def test_peek_finds_only_what_is_kept_at_that_generation_and_never_computes() -> None:
+    cache = ResultCache(max_entries=10, max_bytes=1_000_000)
+    assert cache.peek(1, ("k",)) is None
+    cache.get_or_compute(1, ("k",), lambda: "answer")
+    assert cache.peek(1, ("k",)) == "answer"
+    assert cache.peek(2, ("k",)) is None  # a write since: the kept answer may be stale
+    assert cache.peek(None, ("k",)) is None
+
+
+def test_peek_does_not_wait_for_a_computation_in_flight() -> None:
+    cache = ResultCache(max_entries=10, max_bytes=1_000_000)
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> str:
+        started.set()
+        release.wait(10)
+        return "answer"
+
+    computing = threading.Thread(target=cache.get_or_compute, args=(1, ("k",), slow))
+    computing.start()
+    started.wait(10)
+    began = time.monotonic()
+    assert cache.peek(1, ("k",)) is None
+    assert time.monotonic() - began < 1
+    release.set()
+    computing.join()
+    assert cache.peek(1, ("k",)) == "answer"

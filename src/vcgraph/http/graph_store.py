@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from vcgraph.http.auth import require_admin
 from vcgraph.http.bodies import read_body
-from vcgraph.http.deps import get_settings, get_store
+from vcgraph.http.deps import settings_of, store_of
 from vcgraph.http.errors import ApiError, error_code
 from vcgraph.http.negotiation import negotiate
 from vcgraph.http.sparql_protocol import media_type_and_charset
@@ -122,7 +122,7 @@ def _insert_data(graph: GraphName, triples: Iterable[Triple]) -> str:
 @router.get("/sparql/store", name="graph_store_read", summary="Graph Store: read a graph", description=_DOC)
 @router.head("/sparql/store", name="graph_store_read", summary="Graph Store: headers of a graph", description=_DOC)
 async def graph_store_read(request: Request) -> Response:
-    store, settings = get_store(request), get_settings(request)
+    store, settings = store_of(request), settings_of(request)
     graph = _target(request)
     assert graph is not None
     if isinstance(graph, NamedNode) and not Minter(settings.base_iri).is_public_graph(graph.value):
@@ -161,7 +161,7 @@ async def graph_store_read(request: Request) -> Response:
 @router.post("/sparql/store", name="graph_store_write", summary="Graph Store: add to a graph (admin)", description=_DOC)
 @router.delete("/sparql/store", name="graph_store_write", summary="Graph Store: drop a graph (admin)", description=_DOC)
 async def graph_store_write(request: Request) -> Response:
-    store, settings = get_store(request), get_settings(request)
+    store, settings = store_of(request), settings_of(request)
     require_admin(request, settings)
     graph = _target(request, allow_none=request.method == "POST")
     if request.method == "DELETE":

@@ -15,7 +15,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -37,7 +37,7 @@ from vcgraph.questions.answer import to_csv
 from vcgraph.questions.catalog import ParamSpec
 from vcgraph.questions.params import UnknownResource
 from vcgraph.questions.service import DEFAULT_LIMIT, MAX_LIMIT, example_item
-from vcgraph.service.cache import RENDERED, CacheStatus, cached, noting_cache
+from vcgraph.service.cache import RENDERED, CacheStatus, Key, cached, kept, noting_cache
 from vcgraph.store.port import Store
 
 router = APIRouter(tags=["questions"])
@@ -99,6 +99,13 @@ def _render(answer: QuestionAnswer, media_type: str) -> tuple[bytes, str]:
     return bytes(JSONResponse(answer.to_json()).body), JSON
 
 
+def _rendered_key(
+    settings: Settings, info: QuestionInfo, params: dict[str, str], page: tuple[int, int], lang: str, media_type: str
+) -> Key:
+    limit, offset = page
+    return (RENDERED, settings, info.id, tuple(sorted(params.items())), lang, limit, offset, media_type)
+
+
 def _answer_body(
     store: Store,
     settings: Settings,
@@ -110,8 +117,8 @@ def _answer_body(
 ) -> tuple[tuple[bytes, str], CacheStatus]:
     """The rendered page, reused until the store is written, and how it was obtained: when this page was not
     rendered yet, how the answer behind it was (the question service's own cache may still have had it)."""
+    key = _rendered_key(settings, info, params, page, lang, media_type)
     limit, offset = page
-    key = (RENDERED, settings, info.id, tuple(sorted(params.items())), lang, limit, offset, media_type)
     with noting_cache() as answer_cache:
         rendered, status = cached(
             store,
@@ -146,10 +153,15 @@ def _endpoint(info: QuestionInfo) -> Callable[..., Awaitable[Response]]:
         if media_type is None:
             raise ApiError(406, "not_acceptable", "this answer comes as " + " or ".join(_OFFERED))
         lang = preferred_language(request.headers.get("accept-language"))
+        # A page already rendered is sent from here; only one still to compute goes to a worker thread.
+        ready = kept(store, _rendered_key(settings, info, params, (limit, offset), lang, media_type), settings)
         try:
-            (body, content_type), status = await run_in_threadpool(
-                _answer_body, store, settings, info, params, (limit, offset), lang, media_type
-            )
+            if ready is not None:
+                (body, content_type), status = cast(tuple[bytes, str], ready), "hit"
+            else:
+                (body, content_type), status = await run_in_threadpool(
+                    _answer_body, store, settings, info, params, (limit, offset), lang, media_type
+                )
         except UnknownResource as exc:
             return error_response(404, "not_found", exc.to_dict())
         except QuestionParameterError as exc:

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from vcgraph.config import Settings
 from vcgraph.http.auth import require_admin
 from vcgraph.http.bodies import MAX_QUERY_BYTES, read_body
-from vcgraph.http.deps import get_settings, get_store
+from vcgraph.http.deps import settings_of, store_of
 from vcgraph.http.editor import EDITOR_CSP, editor_page, load_examples
 from vcgraph.http.errors import ApiError, error_code
 from vcgraph.http.negotiation import negotiate
@@ -197,7 +197,7 @@ def _describe(request: Request, store: Store, settings: Settings) -> Response:
     openapi_extra=_QUERY_POST_OPENAPI,
 )
 async def sparql_query(request: Request) -> Response:
-    store, settings = get_store(request), get_settings(request)
+    store, settings = store_of(request), settings_of(request)
     body = await read_body(request, MAX_QUERY_BYTES, plain_text=True) if request.method == "POST" else b""
     try:
         parsed = parse_query_request(
@@ -228,7 +228,7 @@ _UPDATE_DOC = (
     openapi_extra=_UPDATE_OPENAPI,
 )
 async def sparql_update(request: Request) -> Response:
-    store, settings = get_store(request), get_settings(request)
+    store, settings = store_of(request), settings_of(request)
     if request.method != "POST":
         # GET is declared only to answer it with the protocol's explanation rather than a bare 405.
         raise _plain(405, "updates are sent by POST only", headers={"Allow": "POST"})

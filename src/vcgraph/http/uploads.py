@@ -32,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from vcgraph.config import Settings
 from vcgraph.http.auth import require_admin
 from vcgraph.http.bodies import read_body
-from vcgraph.http.deps import get_settings, get_store
+from vcgraph.http.deps import settings_of, store_of
 from vcgraph.http.errors import ApiError
 from vcgraph.http.sparql_protocol import media_type_and_charset
 from vcgraph.mappings.model import MappingError, available_mappings, load_mapping
@@ -233,7 +233,7 @@ def _ingest(
 async def upload_survey(
     request: Request, wave: str, mapping: str | None = None, quarantine: bool = False
 ) -> JSONResponse:
-    store, settings = get_store(request), get_settings(request)
+    store, settings = store_of(request), settings_of(request)
     require_admin(request, settings)
     try:
         check_wave_id(wave)

@@ -132,6 +132,19 @@ class ResultCache:
             return int(time.monotonic() // self.ttl)
         return None
 
+    def peek(self, generation: int | None, key: Key) -> object | None:
+        """The value kept for ``key`` at ``generation``, or None; never computes and never waits for a
+        computation in flight (so it may run on an event loop), and counts a hit only when it finds one."""
+        if generation is None or not self.enabled:
+            return None
+        with self._lock:
+            entry = self._entries.get(key) if generation == self._generation else None
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return entry.value
+
     # -- the one operation ----------------------------------------------------------------------------------------
 
     def get_or_compute(
@@ -329,6 +342,18 @@ def cached(
     if truncated_at is not None:
         note_truncation(truncated_at)
     return value, status
+
+
+def kept(store: Store, key: Key, settings: Settings | None = None) -> object | None:
+    """What :func:`cached` keeps for ``key`` now, or None (not kept, or the cache is off): a look that never
+    computes nor waits, for a caller on an event loop that would otherwise hand the request to a thread only to
+    find the answer ready. The value is the one ``cached`` returned for that key."""
+    cache = cache_for(store, settings)
+    if cache is None:
+        return None
+    found = cache.peek(cache.generation_of(store), key)
+    # ``cached`` files a value with its truncation note; only uncut answers are kept, so that note is None.
+    return found[0] if isinstance(found, tuple) else None
 
 
 def dataset_key(dataset: Dataset) -> Key:
