@@ -6,10 +6,10 @@ import heapq
 from collections import defaultdict
 from typing import Any
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
 
 from vcgraph.namespaces import BM, NUTS, PROV, RDF
-from vcgraph.questions.answer import Row
+from vcgraph.questions.answer import Row, term_json
 from vcgraph.questions.consortium import Candidate, solve_cover
 from vcgraph.questions.service import Items, ShapeContext, shaper
 from vcgraph.questions.shaping import (
@@ -270,8 +270,9 @@ def gaps_coverage(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
 
 GMP_SCORE = {"gmp-certified": 1.0, "gmp-ready": 0.5}
 
-# One candidate of one need while the match rows are read: a list, not a dict (one is made per (need, candidate),
-# 340k of them from 10,000 organisations); only the candidates kept after ranking become dicts.
+# One candidate of one need while the match rows are read: one list, not a dict, with its offers' IRIs at its end
+# (one is made per (need, candidate), 340k of them from 10,000 organisations, next to 2.5M objects of the rows
+# that each collection of the garbage collector walks); only the candidates kept after ranking become dicts.
 _STAGE, _TECHNOLOGY, _FAMILY, _BEST_TRL, _CLASS, _OFFERS = range(6)
 
 
@@ -304,6 +305,7 @@ def _fit(
 
 
 _CRITERIA = ("stage", "technology", "trl", "product_class", "gmp")
+_MATCHES: dict[Any, str] = {Literal(kind): kind for kind in ("stage", "technology", "technology-family")}
 
 
 @shaper(
@@ -335,44 +337,40 @@ _CRITERIA = ("stage", "technology", "trl", "product_class", "gmp")
 )
 def matchmaking_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
     """Each need with its ``candidates`` best candidates by fit (ties by label, then IRI) and ``candidate_count``,
-    how many there are in all. Candidates are scored from a few fields each; the answer's dicts are built only for
-    the kept ones."""
+    how many there are in all.
+
+    From 10,000 organisations this reads 350k rows into 340k (need, candidate) pairs, so the work per row and per
+    pair is a few dict lookups: rows are read in one pass, keyed by their terms (an IRI's text is made only for
+    what is shown), a candidate is a small list, its fit is computed once per need and distinct state (a need's
+    candidates share a handful), and the answer's dicts are built only for the kept candidates."""
     wave = ctx.wave_id()
     cap = int(ctx.params.echo["candidates"])
     # Three kinds of rows: a candidate's details (no ?need), a need's details (no ?provider), and a match of the two.
-    providers: dict[str | None, Row] = {}
-    need_rows: dict[str, Row] = {}
-    matches: list[Row] = []
+    providers: dict[Any, Row] = {}
+    need_rows: dict[Any, Row] = {}
+    candidates: dict[Any, dict[Any, list[Any]]] = {}  # need -> provider -> candidate, anonymous ones included
+    classes: dict[Any, bool] = {}
     for row in rows:
-        need_iri, provider_iri = iri(row, "need"), iri(row, "provider")
-        if need_iri is None:
-            providers[provider_iri] = row
-        elif provider_iri is None:
-            need_rows[need_iri] = row
-        else:
-            matches.append(row)
-    anonymous_providers = {p for p, details in providers.items() if is_anonymous(details, "provider")}
-    needs = {key: _need_item(row, wave) for key, row in need_rows.items()}
-    candidates: dict[str, dict[str, list[Any]]] = {key: {} for key in needs}
-    anonymous: dict[str, set[str]] = {key: set() for key in needs}
-    for row in matches:
-        provider, need_iri = str(iri(row, "provider")), str(iri(row, "need"))
-        if provider in anonymous_providers:
-            # anonymous actors cannot be contacted: counted, never proposed
-            anonymous[need_iri].add(provider)
+        need_term, provider = row.get("need"), row.get("provider")
+        if type(need_term) is not NamedNode:
+            providers[provider if type(provider) is NamedNode else None] = row
             continue
-        need_candidates = candidates[need_iri]
-        candidate = need_candidates.get(provider)
+        if type(provider) is not NamedNode:
+            need_rows[need_term] = row
+            continue
+        by_provider = candidates.get(need_term)
+        if by_provider is None:
+            by_provider = candidates[need_term] = {}
+        candidate = by_provider.get(provider)
         if candidate is None:
-            candidate = need_candidates[provider] = [
-                False,
-                False,
-                False,
-                None,
-                bool(value(row, "product_class_match")),
-                [],
-            ]
-        match = value(row, "match")
+            match_class = row.get("product_class_match")
+            product_class = classes.get(match_class)
+            if product_class is None:
+                product_class = classes[match_class] = bool(term_json(match_class))
+            candidate = by_provider[provider] = [False, False, False, None, product_class]
+        match = _MATCHES.get(row.get("match"))
+        if match is None:  # not one of the query's own literals: compared by value, as any other
+            match = value(row, "match")
         if match == "stage":
             candidate[_STAGE] = True
         elif match == "technology":
@@ -382,38 +380,59 @@ def matchmaking_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summar
                 candidate[_BEST_TRL] = trl
         elif match == "technology-family":
             candidate[_FAMILY] = True
-        offer = iri(row, "offer")
-        if offer and offer not in candidate[_OFFERS]:
-            candidate[_OFFERS].append(offer)
-    labels: dict[str, Any] = {}
-    gmp: dict[str, Any] = {}
+        offer = row.get("offer")
+        if type(offer) is NamedNode and offer not in candidate[_OFFERS:]:
+            candidate.append(offer)
+    # per provider, looked up once per candidate: None for an anonymous one, else (IRI, label, GMP status)
+    known: dict[Any, tuple[str, Any, Any] | None] = {}
     for provider in {p for by_provider in candidates.values() for p in by_provider}:
-        details = providers.get(provider, {})
-        labels[provider] = value(details, "provider_label")
-        gmp[provider] = value(details, "provider_gmp_notation")
+        row = providers.get(provider, {})
+        known[provider] = (
+            None
+            if is_anonymous(row, "provider")
+            else (provider.value, value(row, "provider_label"), value(row, "provider_gmp_notation"))
+        )
     items = []
-    for key, need in needs.items():
+    for need_term, need_row in need_rows.items():
+        need = _need_item(need_row, wave)
+        # (score, max_score, meets_need, fit) by what decides them: the same for many candidates of a need
+        fits: dict[tuple[Any, ...], tuple[float, int, bool, tuple[float | None, ...]]] = {}
         ranked = []
-        for provider, candidate in candidates[key].items():
-            fit = _fit(need, candidate, gmp[provider])
-            score = round(sum(v for v in fit if v is not None), 2)
-            ranked.append((-score, str(labels[provider] or ""), provider, score, fit, candidate))
+        anonymous = 0
+        for provider, candidate in candidates.get(need_term, {}).items():
+            found = known[provider]
+            if found is None:
+                anonymous += 1  # anonymous actors cannot be contacted: counted, never proposed
+                continue
+            state = (*candidate[:_OFFERS], found[2])
+            scored = fits.get(state)
+            if scored is None:
+                fit = _fit(need, candidate, found[2])
+                present = [v for v in fit if v is not None]
+                scored = fits[state] = (
+                    round(sum(present), 2),
+                    len(present),
+                    all(v == 1.0 for v in fit[:3] if v is not None),
+                    fit,
+                )
+            # the IRI is unique within a need: the tuples never compare further
+            ranked.append((-scored[0], str(found[1] or ""), found[0], found, scored, candidate))
         kept = heapq.nsmallest(cap, ranked) if len(ranked) > cap else sorted(ranked)
         need["candidates"] = [
             {
-                "actor": {"id": provider, "label": labels[provider], "anonymous": False},
+                "actor": {"id": provider_iri, "label": label, "anonymous": False},
                 "score": score,
-                "max_score": sum(v is not None for v in fit),
-                "meets_need": all(v == 1.0 for v in fit[:3] if v is not None),
+                "max_score": max_score,
+                "meets_need": meets_need,
                 "breakdown": dict(zip(_CRITERIA, fit, strict=True)),
                 "best_trl": candidate[_BEST_TRL],
-                "gmp_status": gmp[provider],
-                "evidence": sorted(candidate[_OFFERS]),
+                "gmp_status": gmp_status,
+                "evidence": sorted(offer.value for offer in candidate[_OFFERS:] if offer.value),
             }
-            for _, _, provider, score, fit, candidate in kept
+            for _, _, _, (provider_iri, label, gmp_status), (score, max_score, meets_need, fit), candidate in kept
         ]
         need["candidate_count"] = len(ranked)
-        need["anonymous_candidates"] = len(anonymous[key])
+        need["anonymous_candidates"] = anonymous
         items.append(need)
     return sorted(items, key=_need_sort_key), None
 
