@@ -383,20 +383,22 @@ def matchmaking_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summar
         offer = row.get("offer")
         if type(offer) is NamedNode and offer not in candidate[_OFFERS:]:
             candidate.append(offer)
-    # per provider, looked up once per candidate: None for an anonymous one, else (IRI, label, GMP status)
-    known: dict[Any, tuple[str, Any, Any] | None] = {}
+    # per provider, looked up once per candidate: None for an anonymous one, else (IRI, label, GMP status, the
+    # label as ranked)
+    known: dict[Any, tuple[str, Any, Any, str] | None] = {}
     for provider in {p for by_provider in candidates.values() for p in by_provider}:
         row = providers.get(provider, {})
+        label = value(row, "provider_label")
         known[provider] = (
             None
             if is_anonymous(row, "provider")
-            else (provider.value, value(row, "provider_label"), value(row, "provider_gmp_notation"))
+            else (provider.value, label, value(row, "provider_gmp_notation"), str(label or ""))
         )
     items = []
     for need_term, need_row in need_rows.items():
         need = _need_item(need_row, wave)
-        # (score, max_score, meets_need, fit) by what decides them: the same for many candidates of a need
-        fits: dict[tuple[Any, ...], tuple[float, int, bool, tuple[float | None, ...]]] = {}
+        # (score, max_score, meets_need, breakdown) by what decides them: the same for many candidates of a need
+        fits: dict[tuple[Any, ...], tuple[float, int, bool, dict[str, float | None]]] = {}
         ranked = []
         anonymous = 0
         for provider, candidate in candidates.get(need_term, {}).items():
@@ -404,7 +406,7 @@ def matchmaking_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summar
             if found is None:
                 anonymous += 1  # anonymous actors cannot be contacted: counted, never proposed
                 continue
-            state = (*candidate[:_OFFERS], found[2])
+            state = (candidate[0], candidate[1], candidate[2], candidate[3], candidate[4], found[2])
             scored = fits.get(state)
             if scored is None:
                 fit = _fit(need, candidate, found[2])
@@ -413,24 +415,27 @@ def matchmaking_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summar
                     round(sum(present), 2),
                     len(present),
                     all(v == 1.0 for v in fit[:3] if v is not None),
-                    fit,
+                    dict(zip(_CRITERIA, fit, strict=True)),
                 )
             # the IRI is unique within a need: the tuples never compare further
-            ranked.append((-scored[0], str(found[1] or ""), found[0], found, scored, candidate))
+            ranked.append((-scored[0], found[3], found[0], found, scored, candidate))
         kept = heapq.nsmallest(cap, ranked) if len(ranked) > cap else sorted(ranked)
-        need["candidates"] = [
-            {
-                "actor": {"id": provider_iri, "label": label, "anonymous": False},
-                "score": score,
-                "max_score": max_score,
-                "meets_need": meets_need,
-                "breakdown": dict(zip(_CRITERIA, fit, strict=True)),
-                "best_trl": candidate[_BEST_TRL],
-                "gmp_status": gmp_status,
-                "evidence": sorted(offer.value for offer in candidate[_OFFERS:] if offer.value),
-            }
-            for _, _, _, (provider_iri, label, gmp_status), (score, max_score, meets_need, fit), candidate in kept
-        ]
+        shown = []
+        for _, _, _, (provider_iri, label, gmp_status, _), scored, candidate in kept:
+            score, max_score, meets_need, breakdown = scored
+            shown.append(
+                {
+                    "actor": {"id": provider_iri, "label": label, "anonymous": False},
+                    "score": score,
+                    "max_score": max_score,
+                    "meets_need": meets_need,
+                    "breakdown": dict(breakdown),  # a copy: no two items share a dict
+                    "best_trl": candidate[_BEST_TRL],
+                    "gmp_status": gmp_status,
+                    "evidence": sorted([offer.value for offer in candidate[_OFFERS:] if offer.value]),
+                }
+            )
+        need["candidates"] = shown
         need["candidate_count"] = len(ranked)
         need["anonymous_candidates"] = anonymous
         items.append(need)
