@@ -54,6 +54,10 @@ def serve(settings: Settings, host: str, port: int) -> None:
             host=host,
             port=port,
             http=header_deadline_protocol(settings.header_timeout),
+            # Named, not "auto": with uvloop installed, "auto" picks it, and under 4x overload on this 2-core
+            # machine uvloop left some connections unanswered for seconds (wrk timeouts) where asyncio's loop
+            # served every one within 200 ms (bench/load.py).
+            loop="asyncio",
             timeout_keep_alive=TIMEOUT_KEEP_ALIVE,
             limit_concurrency=settings.max_connections,
             backlog=BACKLOG,
