@@ -3,14 +3,22 @@
 The graph is built directly as quads following docs/model.md (``bench/questions.py``'s builder: real
 vocabularies, a synthetic NUTS tree, two waves), written to an on-disk store that is kept between runs. The
 server is the real ``vcgraph serve`` (PooledStore: queries in worker processes, the deployment's limits) on
-127.0.0.1; the load generator is an asyncio httpx client in this process, loopback only, bounded in time.
+127.0.0.1; the load is driven by ``wrk`` (Debian package), loopback only, bounded in time.
 
-* load run: ``--clients`` clients (each one request in flight at a time) cycle through the main questions for
-  ``--seconds``; ``VCGRAPH_MAX_CONCURRENT`` is set to the number of clients, so no request should be refused;
-* overload run: ``--overload`` times as many clients against the same server: requests beyond the limit must
-  get a fast 503 (``Retry-After``), none may hang (client timeout ``--client-timeout``) or fail otherwise.
+* alone: on a fresh server, each question once with its benchmark parameters: what a request costs when
+  nothing is cached (the engine's time, mostly);
+* load: a fresh server (empty answer cache, the deployment's cache settings) and ``--clients`` connections,
+  each one request in flight, cycling through the mix from the first request on: the main questions with their
+  parameters and the BE3/FRK regions swapped, and ``--profiles`` actor profiles. The first request of each is a
+  cache miss computed under load; the answer is then reused until the store is written. ``VCGRAPH_MAX_CONCURRENT``
+  is the number of clients, so no request should be refused;
+* load, cache off: the same on a fresh server with ``VCGRAPH_CACHE_ENTRIES=0``: every request is evaluated;
+* overload: ``--overload`` times as many connections against each server: requests beyond the limit must get a
+  fast 503 (``Retry-After``), none may hang (``wrk --timeout``) or fail otherwise. A sequential probe (httpx,
+  one request at a time) runs during the overload and times the 503s it gets, which wrk cannot tell apart.
 
-Results go to the ``## Load`` section of ``bench/RESULTS.md`` (other sections are left alone).
+wrk's Lua script counts answers by status and by ``X-Cache`` (hit, shared, miss, bypass). Results go to the
+``## Load`` section of ``bench/RESULTS.md`` (other sections are left alone).
 
     python bench/load.py                        # builds var/bench/load-store on first use (~1M triples)
     python bench/load.py --seconds 10 --no-write
@@ -19,14 +27,18 @@ Results go to the ``## Load`` section of ``bench/RESULTS.md`` (other sections ar
 from __future__ import annotations
 
 import argparse
-import asyncio
+import math
 import os
 import platform
+import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +57,7 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Load"
 VCGRAPH = Path(sys.executable).with_name("vcgraph")
 DEFAULT_STORE = ROOT / "var" / "bench" / "load-store"
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
 
 QUESTIONS: dict[str, tuple[str, dict[str, str]]] = {
     "gaps-stages": ("/api/gaps/stages", builder.PARAMETERS["gaps-stages"]),
@@ -159,160 +172,324 @@ class Server:
         return worker_count(pid)
 
 
-# --- the load ------------------------------------------------------------------------------------------------
+# --- the load (wrk) ----------------------------------------------------------------------------------------------
+
+
+class BenchFailure(Exception):
+    """The benchmark cannot go on (a tool missing or failing); reported as a message and exit 1."""
+
+
+def _swapped(params: dict[str, str]) -> dict[str, str]:
+    """The same parameters with the two clusters' regions swapped (BE3 <-> FRK)."""
+    swap = {"BE3": "FRK", "FRK": "BE3"}
+    return {key: ",".join(swap.get(part, part) for part in value.split(",")) for key, value in params.items()}
+
+
+def mix_paths(names: list[str], profiles: list[str]) -> list[str]:
+    """The request targets of the mix: each question with its parameters, then with the regions swapped, and the
+    actor profiles; in an order that interleaves them."""
+    paths: list[str] = []
+    for name in names:
+        path, params = QUESTIONS[name]
+        for variant in (params, _swapped(params)):
+            target = path + ("?" + str(httpx.QueryParams(variant)) if variant else "")
+            if target not in paths:
+                paths.append(target)
+    paths += [f"/api/actors/{key}" for key in profiles]
+    return paths
+
+
+def lua_script(path: Path, targets: list[str]) -> Path:
+    """A wrk script that GETs ``targets`` in turn (each thread from its own offset) and counts the answers by
+    status and ``X-Cache``; ``done`` prints the counts of all threads as ``COUNT <status> <x-cache> <n>`` lines."""
+    entries = "\n".join(f"  [==[{target}]==]," for target in targets)
+    path.write_text(
+        "-- generated by bench/load.py\n"
+        "local targets = {\n" + entries + "\n}\n"
+        "local threads = {}\n"
+        "local next_id = 0\n"
+        "function setup(thread)\n"
+        "  thread:set('id', next_id)\n"
+        "  next_id = next_id + 1\n"
+        "  table.insert(threads, thread)\n"
+        "end\n"
+        "function init(args)\n"
+        "  counts = {}\n"
+        "  turn = id * 7\n"
+        "end\n"
+        "function request()\n"
+        "  turn = turn + 1\n"
+        "  return wrk.format('GET', targets[(turn % #targets) + 1])\n"
+        "end\n"
+        "function response(status, headers, body)\n"
+        "  local key = tostring(status) .. ' ' .. (headers['x-cache'] or headers['X-Cache'] or '-')\n"
+        "  counts[key] = (counts[key] or 0) + 1\n"
+        "end\n"
+        "function done(summary, latency, requests)\n"
+        "  for _, thread in ipairs(threads) do\n"
+        "    for key, n in pairs(thread:get('counts')) do\n"
+        "      io.write(string.format('COUNT %s %d\\n', key, n))\n"
+        "    end\n"
+        "  end\n"
+        "end\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
+    if not match:
+        raise BenchFailure(f"unreadable wrk latency {text!r}")
+    return float(match.group(1)) * _UNITS[match.group(2)]
 
 
 @dataclass
-class Sample:
-    question: str
-    status: int  # 0: the client gave up (timeout) or the connection failed
+class WrkRun:
+    label: str
+    connections: int
     seconds: float
-    error: str = ""  # the JSON error code of a refusal: "overloaded" (admission) or "timeout" (query deadline)
+    requests: int
+    requests_per_second: float
+    percentiles_ms: dict[str, float]
+    max_ms: float
+    socket_errors: int
+    timeouts: int
+    counts: Counter[tuple[int, str]] = field(default_factory=Counter)
+    load_average: float = 0.0
+    probe: list[tuple[int, float]] = field(default_factory=list)  # (status, seconds) of the sequential probe
 
+    def status(self, code: int) -> int:
+        return sum(n for (status, _), n in self.counts.items() if status == code)
 
-@dataclass
-class Run:
-    clients: int
-    seconds: float
-    names: list[str]
-    samples: list[Sample] = field(default_factory=list)
-
-    def of(self, status: int | None = None, question: str | None = None) -> list[float]:
-        return sorted(
-            s.seconds
-            for s in self.samples
-            if (status is None or s.status == status) and (question is None or s.question == question)
-        )
-
-    def count(self, status: int) -> int:
-        return sum(1 for s in self.samples if s.status == status)
-
-    def refused(self, error: str) -> list[float]:
-        """Latencies of the 503s with that error code, sorted."""
-        return sorted(s.seconds for s in self.samples if s.status == 503 and s.error == error)
+    def cache(self, state: str) -> int:
+        return sum(n for (status, cache), n in self.counts.items() if status == 200 and cache == state)
 
     @property
     def errors(self) -> int:
-        return sum(1 for s in self.samples if s.status not in (200, 503))
+        """Answers other than 200 and 503, plus connections that failed or timed out."""
+        other = sum(n for (status, _), n in self.counts.items() if status not in (200, 503))
+        return other + self.socket_errors + self.timeouts
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    if not values:
-        return float("nan")
-    index = min(len(values) - 1, max(0, round(fraction * len(values) + 0.5) - 1))
-    return values[index]
+def parse_wrk(output: str, label: str, connections: int, load_average: float) -> WrkRun:
+    """Read wrk's ``--latency`` report and the script's ``COUNT`` lines."""
+    done = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)", output)
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if not (done and rate):
+        raise BenchFailure(f"unreadable wrk report for {label}:\n{output}")
+    completed = int(done.group(1))
+    percentiles = {
+        share: _ms(found.group(1)) if completed else math.nan
+        for share in ("50", "90", "99")
+        if (found := re.search(rf"^\s+{share}%\s+(\S+)", output, re.MULTILINE))
+    }
+    latency_line = re.search(r"^\s+Latency\s+\S+\s+\S+\s+(\S+)", output, re.MULTILINE)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    socket_counts = [int(n) for n in sockets.groups()] if sockets else [0, 0, 0, 0]
+    counts: Counter[tuple[int, str]] = Counter()
+    for status, cache, n in re.findall(r"^COUNT (\d+) (\S+) (\d+)$", output, re.MULTILINE):
+        counts[(int(status), cache)] += int(n)
+    return WrkRun(
+        label=label,
+        connections=connections,
+        seconds=_ms(done.group(2) + done.group(3)) / 1000,
+        requests=completed,
+        requests_per_second=float(rate.group(1)),
+        percentiles_ms=percentiles,
+        max_ms=_ms(latency_line.group(1)) if latency_line and completed else math.nan,
+        socket_errors=sum(socket_counts[:3]),
+        timeouts=socket_counts[3],
+        counts=counts,
+        load_average=load_average,
+    )
 
 
-async def _client(
-    number: int, base_url: str, names: list[str], deadline: float, run: Run, timeout: float, http: httpx.AsyncClient
-) -> None:
-    turn = number
-    while time.monotonic() < deadline:
-        name = names[turn % len(names)]
-        turn += 1
-        path, params = QUESTIONS[name]
-        started = time.perf_counter()
-        error = ""
-        try:
-            response = await http.get(base_url + path, params=params, timeout=timeout)
-            status = response.status_code
-            if status == 503:
-                # uvicorn's own connection limit answers a plain-text 503: an admission refusal too
-                json_body = response.headers.get("content-type", "").startswith("application/json")
-                error = response.json().get("error", "") if json_body else "overloaded"
-        except httpx.HTTPError:
-            status = 0
-        run.samples.append(Sample(name, status, time.perf_counter() - started, error))
+def _probe(base_url: str, target: str, stop: threading.Event, found: list[tuple[int, float]]) -> None:
+    """One request at a time until ``stop``: (status, seconds) of each; status 0 for a failed connection."""
+    with httpx.Client(timeout=60) as http:
+        while not stop.is_set():
+            started = time.perf_counter()
+            try:
+                status = http.get(base_url + target).status_code
+            except httpx.HTTPError:
+                status = 0
+            found.append((status, time.perf_counter() - started))
 
 
-async def _load(base_url: str, names: list[str], clients: int, seconds: float, timeout: float) -> Run:
-    run = Run(clients, seconds, names)
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(limits=limits) as http:
-        deadline = time.monotonic() + seconds
-        await asyncio.gather(*(_client(i, base_url, names, deadline, run, timeout, http) for i in range(clients)))
+def run_wrk(
+    label: str, server: Server, script: Path, connections: int, seconds: float, timeout: float, probe: str | None
+) -> WrkRun:
+    command = [
+        WRK,
+        "-t2",
+        f"-c{connections}",
+        f"-d{seconds:g}s",
+        f"--timeout={timeout:g}s",
+        "--latency",
+        "-s",
+        str(script),
+        server.base_url,
+    ]
+    load_average = os.getloadavg()[0]
+    stop = threading.Event()
+    probed: list[tuple[int, float]] = []
+    prober = threading.Thread(target=_probe, args=(server.base_url, probe, stop, probed)) if probe else None
+    try:
+        if prober:
+            prober.start()
+        finished = subprocess.run(command, capture_output=True, text=True, timeout=seconds + timeout + 60)
+    except subprocess.TimeoutExpired:
+        raise BenchFailure(f"wrk did not finish ({label})") from None
+    finally:
+        stop.set()
+        if prober:
+            prober.join()
+    if finished.returncode != 0:
+        raise BenchFailure(f"wrk failed ({label}, code {finished.returncode}): {finished.stderr.strip()}")
+    run = parse_wrk(finished.stdout, label, connections, load_average)
+    run.probe = probed
+    print(
+        f"{label}: c={connections} {run.requests} requests, {run.requests_per_second:.0f} req/s, "
+        f"p50 {run.percentiles_ms.get('50', math.nan):.1f} ms, p99 {run.percentiles_ms.get('99', math.nan):.1f} ms, "
+        f"max {run.max_ms:.0f} ms, statuses {dict(run.counts)}, socket errors {run.socket_errors}, "
+        f"timeouts {run.timeouts} (load average {load_average:.2f})",
+        flush=True,
+    )
     return run
-
-
-def load(base_url: str, names: list[str], clients: int, seconds: float, timeout: float) -> Run:
-    """``clients`` clients cycling through the questions ``names`` for ``seconds``."""
-    if not names:
-        raise RuntimeError("no question answers within the query timeout: nothing to load the server with")
-    return asyncio.run(_load(base_url, names, clients, seconds, timeout))
 
 
 # --- the report ------------------------------------------------------------------------------------------------
 
 
-def ms(value: float) -> str:
-    return f"{value * 1000:.0f}"
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def _n(value: float, digits: int = 0) -> str:
+    return "-" if math.isnan(value) else f"{value:,.{digits}f}"
+
+
+def _probe_503_ms(run: WrkRun, fraction: float) -> float:
+    return percentile([seconds * 1000 for status, seconds in run.probe if status == 503], fraction)
+
+
+def load_met(run: WrkRun) -> bool:
+    """The issue's target at ``--clients``: p99 under 250 ms, no error, nothing refused."""
+    return run.percentiles_ms.get("99", math.inf) < 250 and run.errors == 0 and run.status(503) == 0
+
+
+def overload_met(run: WrkRun) -> bool:
+    """Only 200s and fast 503s (the probe's 503s under 250 ms at p99, when it got any), no failed or timed-out
+    connection."""
+    refused = [seconds for status, seconds in run.probe if status == 503]
+    return run.errors == 0 and (not refused or _probe_503_ms(run, 0.99) < 250)
 
 
 def report(
     quads: int,
     solo: dict[str, tuple[int, float]],
-    run: Run,
-    overload: Run,
+    mix: list[str],
+    targets: list[str],
+    warm_up: tuple[int, float],
+    runs: list[WrkRun],
     left: int,
     args: argparse.Namespace,
 ) -> str:
-    ok = run.of(200)
     lines = [
         SECTION,
         "",
-        f"`python bench/load.py` ({datetime.now(UTC):%Y-%m-%d}, Python {platform.python_version()}, "
-        f"pyoxigraph {pyoxigraph.__version__}, {os.cpu_count()} cores shared with other work; "
-        f"load average at start {os.getloadavg()[0]:.1f}).",
+        f"`python bench/load.py` (run of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, "
+        f"pyoxigraph {pyoxigraph.__version__}, {os.cpu_count()} cores shared by the server, its query workers and "
+        f"wrk; load average at start {args.load_at_start:.1f}).",
         "",
         f"Graph: {quads:,} quads (synthetic organisations, two waves, real vocabularies, built as "
         "bench/questions.py builds it) in an on-disk store. Server: `vcgraph serve` (PooledStore, "
-        f"{args.workers} query workers, query timeout {args.query_timeout:g} s, max_concurrent = clients). "
-        "Client: asyncio httpx in one process on 127.0.0.1, each client one request in flight, cycling "
-        f"through the REST questions that answer alone within the query timeout ({len(run.names)} of "
-        f"{len(solo)}).",
+        f"{args.workers} query workers, query timeout {args.query_timeout:g} s, max_concurrent = {args.clients}, "
+        "the answer cache as deployed unless the run says `cache off`). Load: `wrk` (2 threads, client timeout "
+        f"{args.client_timeout:g} s), each connection one request in flight, cycling through {len(targets)} "
+        f"requests: the {len(mix)} main questions that answer alone within the query timeout, each with its "
+        f"benchmark parameters and with the BE3/FRK regions swapped, and {args.profiles} actor profiles.",
         "",
-        "| run | clients | seconds | requests | 200 | 503 overloaded | 503 timeout | errors | req/s | p50 ms (200) "
-        "| p99 ms (200) | p99 ms (503 overloaded) | max ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "* `load`: steady state. The server has answered each request of the mix once before (a sequential warm-up: "
+        f"{warm_up[0]} of {len(targets)} answered in {warm_up[1]:.1f} s), as a running server has the questions its "
+        "users keep asking; its answers are reused until the store is written. Then the overload run on the "
+        "same server.",
+        "* `load, cold start`: a fresh server (empty cache) under the same load from its first request: the first "
+        "request of each target is evaluated under load while the others asking for it wait for that answer.",
+        "* `cache off`: a fresh server with `VCGRAPH_CACHE_ENTRIES=0`: every request is evaluated by the engine.",
+        "",
+        "`errors`: answers other than 200 and 503, failed connections and wrk timeouts. During each overload run a "
+        "sequential probe (one request at a time) times the 503s it gets, which wrk cannot tell apart from 200s.",
+        "",
+        "| run | connections | seconds | requests | req/s | 200 (hit / shared / miss / bypass) | 503 | errors "
+        "| p50 ms | p90 ms | p99 ms | max ms | probe 503 p50 / p99 ms |",
+        "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for label, r in (("load", run), (f"overload x{args.overload}", overload)):
-        everything = r.of()
+    for run in runs:
+        cache = " / ".join(f"{run.cache(state):,}" for state in ("hit", "shared", "miss", "bypass"))
+        probe = (
+            f"{_n(_probe_503_ms(run, 0.5), 1)} / {_n(_probe_503_ms(run, 0.99), 1)} "
+            f"({sum(1 for status, _ in run.probe if status == 503)} of {len(run.probe)})"
+            if run.probe
+            else ""
+        )
         lines.append(
-            f"| {label} | {r.clients} | {r.seconds:g} | {len(r.samples)} | {r.count(200)} "
-            f"| {len(r.refused('overloaded'))} | {len(r.refused('timeout'))} "
-            f"| {r.errors} | {len(r.samples) / r.seconds:.0f} | {ms(percentile(r.of(200), 0.5))} "
-            f"| {ms(percentile(r.of(200), 0.99))} | {ms(percentile(r.refused('overloaded'), 0.99))} "
-            f"| {ms(everything[-1]) if everything else '-'} |"
+            f"| {run.label} | {run.connections} | {run.seconds:.0f} | {run.requests:,} "
+            f"| {run.requests_per_second:,.0f} "
+            f"| {run.status(200):,} ({cache}) | {run.status(503):,} | {run.errors} "
+            f"| {_n(run.percentiles_ms.get('50', math.nan), 1)} | {_n(run.percentiles_ms.get('90', math.nan), 1)} "
+            f"| {_n(run.percentiles_ms.get('99', math.nan), 1)} | {_n(run.max_ms)} | {probe} |"
         )
     lines += [
         "",
-        "Per question (ms; `alone`: one request on the idle server, status in brackets when not 200; `-`: left"
-        " out of the load mix):",
+        "Each question alone on a fresh server (nothing cached; status in brackets when not 200; left out of the "
+        "mix when it cannot answer within the query timeout):",
         "",
-        "| question | alone | n | p50 | p99 |",
-        "|---|---:|---:|---:|---:|",
+        "| question | alone ms | in the mix |",
+        "|---|---:|---|",
     ]
     for name, (status, seconds) in solo.items():
-        values = run.of(200, name)
-        alone = ms(seconds) + ("" if status == 200 else f" ({status})")
-        if name in run.names:
-            lines.append(
-                f"| {name} | {alone} | {len(values)} | {ms(percentile(values, 0.5))} | {ms(percentile(values, 0.99))} |"
-            )
-        else:
-            lines.append(f"| {name} | {alone} | - | - | - |")
-    p99 = percentile(ok, 0.99)
-    met = p99 < 0.25 and run.errors == 0 and run.count(503) == 0 and len(run.names) == len(solo)
-    lines += [
-        "",
-        f"Target (p99 < 250 ms, zero errors at {run.clients} clients): **{'met' if met else 'not met'}** "
-        f"(p99 {ms(p99)} ms, {run.errors} errors, {run.count(503)} refused, {len(solo) - len(run.names)} "
-        "questions too slow alone to be in the mix). Overload: "
-        f"{len(overload.refused('overloaded'))} 503 overloaded (p99 "
-        f"{ms(percentile(overload.refused('overloaded'), 0.99))} ms), {len(overload.refused('timeout'))} 503 timeout "
-        "(waited for a query worker until the query deadline), "
-        f"{overload.errors} errors or hangs. Worker processes left after the server stopped: {left}.",
-    ]
+        alone = f"{seconds * 1000:,.0f}" + ("" if status == 200 else f" ({status})")
+        lines.append(f"| {name} | {alone} | {'yes' if name in mix else 'no'} |")
+    by_label = {run.label: run for run in runs}
+    cached, overloaded = by_label.get("load"), by_label.get(f"overload x{args.overload}")
+    too_slow = [name for name, (status, _) in solo.items() if status != 200]
+    if cached and overloaded:
+        p99 = cached.percentiles_ms.get("99", math.nan)
+        overloaded_p99 = overloaded.percentiles_ms.get("99", math.nan)
+        probed = sum(1 for status, _ in overloaded.probe if status == 503)
+        refusals = (
+            f"the probe's 503s in {_n(_probe_503_ms(overloaded, 0.99), 1)} ms at p99"
+            if probed
+            else "the probe was never refused"
+        )
+        lines += [
+            "",
+            f"Target at {args.clients} clients (p99 under 250 ms, zero errors), the deployment's settings (answer "
+            f"cache on): **{'met' if load_met(cached) else 'not met'}** (p99 {_n(p99, 1)} ms, {cached.errors} errors, "
+            f"{cached.status(503)} refused; {len(too_slow)} of the {len(solo)} main questions too slow alone to be in "
+            f"the mix{': ' + ', '.join(too_slow) if too_slow else ''}). At {args.overload}x overload: "
+            f"**{'met' if overload_met(overloaded) else 'not met'}** ({overloaded.status(503):,} refused with 503, "
+            f"{overloaded.errors} errors or hangs, p99 of all answers {_n(overloaded_p99, 1)} ms, {refusals}).",
+        ]
+    cold = by_label.get("load, cold start")
+    if cold:
+        lines += [
+            "",
+            f"From a cold start the same load has p99 {_n(cold.percentiles_ms.get('99', math.nan), 1)} ms "
+            f"({cold.errors} errors, {cold.status(503)} answered 503; {cold.cache('miss')} answers evaluated, "
+            f"{cold.cache('shared')} waited for one being evaluated): the verdict above is the steady state's, after "
+            "each question has been answered once since the server started or the store was last written.",
+        ]
+    lines += ["", f"Worker processes left after the servers stopped: {left}."]
     return "\n".join(lines) + "\n"
 
 
@@ -330,23 +507,65 @@ def write_section(text: str, path: Path = RESULTS) -> None:
     path.write_text(updated, encoding="utf-8")
 
 
-def main(argv: list[str] | None = None) -> int:
+def time_alone(server: Server, names: list[str], timeout: float) -> dict[str, tuple[int, float]]:
+    solo: dict[str, tuple[int, float]] = {}
+    with httpx.Client(timeout=timeout) as http:
+        for name in names:
+            path, params = QUESTIONS[name]
+            started = time.perf_counter()
+            response = http.get(server.base_url + path, params=params)
+            solo[name] = (response.status_code, time.perf_counter() - started)
+            print(f"  {name}: {response.status_code} in {solo[name][1] * 1000:,.0f} ms alone", flush=True)
+    return solo
+
+
+def warm(server: Server, targets: list[str], timeout: float) -> tuple[int, float]:
+    """Ask every target of the mix once, one at a time: what fills the answer cache before the "load" run.
+    Returns how many answered 200 and the seconds it took."""
+    started = time.perf_counter()
+    answered = 0
+    with httpx.Client(timeout=timeout) as http:
+        for target in targets:
+            answered += http.get(server.base_url + target).status_code == 200
+    seconds = time.perf_counter() - started
+    print(f"warm-up: {answered} of {len(targets)} targets answered in {seconds:.1f} s", flush=True)
+    return answered, seconds
+
+
+def answering_profiles(server: Server, wanted: int, timeout: float) -> list[str]:
+    """Keys of the first ``wanted`` organisations whose profile answers 200 (anonymous ones are not named)."""
+    found: list[str] = []
+    with httpx.Client(timeout=timeout) as http:
+        index = 1
+        while len(found) < wanted and index < wanted * 4:
+            if http.get(f"{server.base_url}/api/actors/org-{index}").status_code == 200:
+                found.append(f"org-{index}")
+            index += 1
+    return found
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", type=Path, default=DEFAULT_STORE, help="on-disk store (built if missing)")
     parser.add_argument("--organisations", type=int, default=12_000, help="when building (~84 quads each)")
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--overload", type=int, default=4, help="the overload run has this many times the clients")
-    parser.add_argument("--overload-seconds", type=float, default=15.0)
+    parser.add_argument("--seconds", type=float, default=60.0, help="each load run")
+    parser.add_argument("--overload", type=int, default=4, help="the overload runs have this many times the clients")
+    parser.add_argument("--overload-seconds", type=float, default=20.0)
+    parser.add_argument("--profiles", type=int, default=40, help="actor profiles in the mix")
     parser.add_argument("--workers", type=int, default=2, help="VCGRAPH_QUERY_WORKERS")
     parser.add_argument("--query-timeout", type=float, default=30.0, help="VCGRAPH_QUERY_TIMEOUT")
     parser.add_argument("--client-timeout", type=float, default=60.0, help="a request slower than this is a hang")
     parser.add_argument("--only", type=lambda text: text.split(","), help="comma-separated question ids")
+    parser.add_argument("--no-cache-off", action="store_true", help="skip the runs with the answer cache off")
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
-    args = parser.parse_args(argv)
-    # `timeout` or a Ctrl-C elsewhere sends SIGTERM: leave through `finally`, which stops the server
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    return parser.parse_args(argv)
 
+
+def run(args: argparse.Namespace) -> int:
+    if not Path(WRK).exists():
+        raise BenchFailure("wrk is missing (Debian package 'wrk')")
+    args.load_at_start = os.getloadavg()[0]
     if not args.store.exists():
         print(f"building {args.store} ({args.organisations:,} organisations)...", flush=True)
         build_store(args.store, args.organisations)
@@ -357,31 +576,74 @@ def main(argv: list[str] | None = None) -> int:
         "VCGRAPH_QUERY_TIMEOUT": str(args.query_timeout),
         "VCGRAPH_MAX_CONCURRENT": str(args.clients),
     }
+    names = [name for name in QUESTIONS if not args.only or name in args.only]
+    left = 0
+    runs: list[WrkRun] = []
+    overload = args.clients * args.overload
+    probe = QUESTIONS["vocabulary"][0]
     server = Server(args.store, env)
     try:
-        solo: dict[str, tuple[int, float]] = {}
-        with httpx.Client(timeout=args.client_timeout) as http:
-            for name, (path, params) in QUESTIONS.items():
-                if args.only and name not in args.only:
-                    continue
-                started = time.perf_counter()
-                response = http.get(server.base_url + path, params=params)
-                solo[name] = (response.status_code, time.perf_counter() - started)
-                print(f"  {name}: {response.status_code} in {ms(solo[name][1])} ms alone", flush=True)
+        solo = time_alone(server, names, args.client_timeout)
+        profiles = answering_profiles(server, args.profiles, args.client_timeout)
         # A question that cannot answer alone within the query timeout cannot answer under load either: it is
         # reported with its time alone and left out of the mix, so that the mix measures the serving stack.
-        mix = [name for name, (status, _) in solo.items() if status == 200]
-        run = load(server.base_url, mix, args.clients, args.seconds, args.client_timeout)
-        print(f"load: {len(run.samples)} requests, p99 {ms(percentile(run.of(200), 0.99))} ms", flush=True)
-        overload = load(server.base_url, mix, args.clients * args.overload, args.overload_seconds, args.client_timeout)
-        print(f"overload: {overload.count(503)} x 503, {overload.errors} errors", flush=True)
+        mix = [name for name, (status, _) in solo.items() if status == 200 and name != "actor-profile"]
+        targets = mix_paths(mix, profiles)
+        script = lua_script(args.store.parent / "load-mix.lua", targets)
+        warm_up = warm(server, targets, args.client_timeout)
+        runs.append(run_wrk("load", server, script, args.clients, args.seconds, args.client_timeout, None))
+        runs.append(
+            run_wrk(
+                f"overload x{args.overload}",
+                server,
+                script,
+                overload,
+                args.overload_seconds,
+                args.client_timeout,
+                probe,
+            )
+        )
     finally:
-        left = server.stop()
-    text = report(quads, solo, run, overload, left, args)
+        left += server.stop()
+    server = Server(args.store, env)
+    try:
+        runs.append(run_wrk("load, cold start", server, script, args.clients, args.seconds, args.client_timeout, None))
+    finally:
+        left += server.stop()
+    if not args.no_cache_off:
+        server = Server(args.store, {**env, "VCGRAPH_CACHE_ENTRIES": "0"})
+        try:
+            cache_off = "load, cache off"
+            runs.append(run_wrk(cache_off, server, script, args.clients, args.seconds, args.client_timeout, None))
+            runs.append(
+                run_wrk(
+                    f"overload x{args.overload}, cache off",
+                    server,
+                    script,
+                    overload,
+                    args.overload_seconds,
+                    args.client_timeout,
+                    probe,
+                )
+            )
+        finally:
+            left += server.stop()
+    text = report(quads, solo, mix, targets, warm_up, runs, left, args)
     print(text)
     if not args.no_write:
         write_section(text)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(argv)
+    # `timeout` or a Ctrl-C elsewhere sends SIGTERM: leave through `finally`, which stops the server
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        return run(args)
+    except (BenchFailure, RuntimeError) as exc:
+        print(f"bench/load.py: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
