@@ -1,6 +1,7 @@
 """The analyst questions (gap, convergence, matchmaking, trend, browsing): ``queries/*.rq`` run safely.
 
-Entry points for the CLI and the REST routes: :func:`list_questions`, :func:`run_question`, :func:`run_sparql`.
+Entry points for the CLI and the REST routes: :func:`list_questions`, :func:`run_question`, :func:`run_sparql`;
+:func:`question_rows` for checks that compare an answer with its query.
 """
 
 from vcgraph.questions.answer import QuestionAnswer, SparqlTable
@@ -11,6 +12,7 @@ from vcgraph.questions.service import (
     UnknownQuestion,
     get_question,
     list_questions,
+    question_rows,
     run_question,
     run_sparql,
 )
@@ -32,6 +34,7 @@ __all__ = [
     "UnknownQuestion",
     "get_question",
     "list_questions",
+    "question_rows",
     "run_question",
     "run_sparql",
 ]

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode
@@ -73,7 +73,9 @@ def to_csv(items: list[dict[str, Any]]) -> str:
 
 @dataclass
 class QuestionAnswer:
-    """A question's answer: the shaped ``items`` (one page of them) and the raw query ``rows`` behind them."""
+    """A question's answer: the shaped ``items`` (one page of them). The raw query rows behind them are not kept
+    (they are many times the answer's size and would keep large answers out of the cache): see
+    :func:`vcgraph.questions.service.question_rows`."""
 
     question: str
     parameters: dict[str, Any]
@@ -82,7 +84,6 @@ class QuestionAnswer:
     limit: int | None
     offset: int
     summary: dict[str, Any] | None = None
-    rows: list[Row] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

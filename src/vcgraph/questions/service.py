@@ -185,8 +185,19 @@ def run_question(
         limit=limit,
         offset=offset,
         summary=full.summary,
-        rows=full.rows,
     )
+
+
+def question_rows(
+    store: Store, settings: Settings, name: str, params: Mapping[str, str], *, lang: str = "en"
+) -> list[Row]:
+    """The raw rows of question ``name``'s query, its ``params`` validated and bound as :func:`run_question` does
+    them: what its answer is shaped from. Never cached; for comparing an answer with its query."""
+    info = get_question(settings, name)
+    dataset = public_dataset(store, settings)
+    bound = validate_parameters(store, dataset, info, dict(params), lang, settings.base_iri)
+    with collector_paused():
+        return execute_rows(store, dataset, info, bound)
 
 
 def _bound_key(bound: BoundParameters) -> tuple[Any, ...]:
@@ -246,7 +257,6 @@ def _whole_answer(store: Store, dataset: Dataset, info: QuestionInfo, bound: Bou
         limit=None,
         offset=0,
         summary=summary,
-        rows=rows,
     )
 
 

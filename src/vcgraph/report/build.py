@@ -155,7 +155,9 @@ def gather(
                     data,
                     f"matchmaking-needs:{region}:{partner}",
                     "matchmaking-needs",
-                    {"region": region, "partner_region": partner, "wave": chosen},
+                    # The report shows each need's best candidate that meets it, which need not be among the
+                    # best 20 by fit (the route's default): ask for every candidate the route allows.
+                    {"region": region, "partner_region": partner, "wave": chosen, "candidates": "1000"},
                 )
     for index, region in enumerate(chosen_regions):
         for partner in chosen_regions[index + 1 :]:
