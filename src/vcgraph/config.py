@@ -55,10 +55,12 @@ class Settings:
     # keep-alive clients got nothing but 503s (bench/load.py, overload run).
     max_connections: int = 512
     # Answers are reused until the store is written (vcgraph.service.cache): at most `cache_entries` of them and
-    # about `cache_bytes` bytes; either at 0 turns the cache off. A store whose writes we cannot see (remote) is
-    # cached only when `cache_ttl` > 0, and its answers may then be up to that many seconds old.
+    # about `cache_bytes` bytes (256 MiB: at 1M triples the rendered pages and whole answers of the main questions
+    # take ~60 MiB, one whole matchmaking answer ~150 MiB); either at 0 turns the cache off. A store whose writes
+    # we cannot see (remote) is cached only when `cache_ttl` > 0, and its answers may then be up to that many
+    # seconds old.
     cache_entries: int = 1024
-    cache_bytes: int = 64 * 1024 * 1024
+    cache_bytes: int = 256 * 1024 * 1024
     cache_ttl: float = 0.0
 
     @property
@@ -127,6 +129,6 @@ def load_settings(store: str | None = None) -> Settings:
         header_timeout=_number("VCGRAPH_HEADER_TIMEOUT", 10.0, minimum=0.1),
         max_connections=int(_number("VCGRAPH_MAX_CONNECTIONS", 512, minimum=2, integer=True)),
         cache_entries=int(_number("VCGRAPH_CACHE_ENTRIES", 1024, minimum=0, integer=True)),
-        cache_bytes=int(_number("VCGRAPH_CACHE_BYTES", 64 * 1024 * 1024, minimum=0, integer=True)),
+        cache_bytes=int(_number("VCGRAPH_CACHE_BYTES", 256 * 1024 * 1024, minimum=0, integer=True)),
         cache_ttl=_number("VCGRAPH_CACHE_TTL", 0.0, minimum=0.0),
     )

@@ -78,12 +78,22 @@ def test_the_least_recently_used_entry_goes_first_beyond_max_entries() -> None:
 
 
 def test_entries_are_evicted_beyond_max_bytes() -> None:
-    cache = ResultCache(max_entries=100, max_bytes=3_000)
+    cache = ResultCache(max_entries=100, max_bytes=6_000)  # a value of 1,000 characters is ~1,100 bytes
     for index in range(10):
         cache.get_or_compute(1, (index,), lambda: "x" * 1_000)
-    assert cache.size_bytes <= 3_000
-    assert 1 <= len(cache) <= 3
+    assert cache.size_bytes <= 6_000
+    assert 1 <= len(cache) <= 5
     assert cache.get_or_compute(1, (9,), lambda: "recomputed")[1] == "hit"  # the newest stayed
+
+
+def test_a_value_larger_than_a_quarter_of_max_bytes_is_returned_but_not_kept() -> None:
+    # ~1,100 bytes: a third of the cache, which it would otherwise share with two values at most
+    cache = ResultCache(max_entries=100, max_bytes=3_300)
+    cache.get_or_compute(1, ("small",), lambda: "x")
+    value = "x" * 1_000
+    assert cache.get_or_compute(1, ("third",), lambda: value) == (value, "miss")
+    assert cache.get_or_compute(1, ("third",), lambda: value) == (value, "miss")
+    assert cache.get_or_compute(1, ("small",), lambda: "recomputed") == ("x", "hit")
 
 
 def test_a_value_larger_than_max_bytes_is_returned_but_not_kept() -> None:

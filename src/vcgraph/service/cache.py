@@ -77,11 +77,17 @@ class _Entry:
     size: int
 
 
+MAX_ENTRY_SHARE = 4
+"""One value may take at most 1/4 of ``max_bytes``; a larger one is returned but not kept. Otherwise one huge
+answer (a whole matchmaking answer at 1M triples is ~150 MB) evicts dozens of small ones, among them the rendered
+pages every client keeps asking for, and the cache thrashes (bench/load.py)."""
+
+
 class ResultCache:
     """A thread-safe LRU of at most ``max_entries`` values and about ``max_bytes`` bytes, all of one generation.
 
     Either bound at 0 turns caching off (every call computes). ``ttl`` > 0 lets a store without a generation be
-    cached in ``ttl``-second time buckets.
+    cached in ``ttl``-second time buckets. A value larger than ``max_bytes / MAX_ENTRY_SHARE`` is not kept.
     """
 
     def __init__(self, *, max_entries: int, max_bytes: int, ttl: float = 0.0) -> None:
@@ -107,6 +113,11 @@ class ResultCache:
         with self._lock:
             self.max_entries, self.max_bytes, self.ttl = max_entries, max_bytes, ttl
             self._evict()
+
+    @property
+    def max_entry_bytes(self) -> int:
+        """The largest value kept (see :data:`MAX_ENTRY_SHARE`)."""
+        return self.max_bytes // MAX_ENTRY_SHARE
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -199,7 +210,7 @@ class ResultCache:
             with self._lock:
                 self.misses += 1
                 del self._flights[(generation, key)]
-                if entry_size is not None and generation == self._generation and entry_size <= self.max_bytes:
+                if entry_size is not None and generation == self._generation and entry_size <= self.max_entry_bytes:
                     old = self._entries.pop(key, None)
                     if old is not None:
                         self._bytes -= old.size
