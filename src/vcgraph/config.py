@@ -36,6 +36,10 @@ class Settings:
     # at once (the rest get a fast 503), and `DROP ALL`/`CLEAR ALL` need `allow_destructive`.
     query_timeout: float = 30.0
     max_rows: int = 100_000
+    # The rows a question's own query may read before its answer is cut (and marked): those rows are shaped into
+    # the answer, not sent. At 1M triples matchmaking-needs reads 489,312 (one per need, candidate and matching
+    # statement) to answer with the best candidates of each need; cut at `max_rows`, it was never complete.
+    question_max_rows: int = 2_000_000
     max_query_bytes: int = 100_000
     max_upload_bytes: int = 50 * 1024 * 1024
     max_concurrent: int = 16
@@ -120,6 +124,7 @@ def load_settings(store: str | None = None) -> Settings:
         admin_token=os.environ.get("VCGRAPH_ADMIN_TOKEN") or None,
         query_timeout=_number("VCGRAPH_QUERY_TIMEOUT", 30.0, minimum=0.1),
         max_rows=int(_number("VCGRAPH_MAX_ROWS", 100_000, minimum=1, integer=True)),
+        question_max_rows=int(_number("VCGRAPH_QUESTION_MAX_ROWS", 2_000_000, minimum=1, integer=True)),
         max_query_bytes=int(_number("VCGRAPH_MAX_QUERY_BYTES", 100_000, minimum=64, integer=True)),
         max_upload_bytes=int(_number("VCGRAPH_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1024, integer=True)),
         max_concurrent=int(_number("VCGRAPH_MAX_CONCURRENT", 16, minimum=1, integer=True)),

@@ -109,6 +109,7 @@ def start(tmp_path: Path, **settings: str) -> Served:
         **os.environ,
         "VCGRAPH_QUERY_TIMEOUT": "1",
         "VCGRAPH_MAX_ROWS": str(MAX_ROWS),
+        "VCGRAPH_QUESTION_MAX_ROWS": str(MAX_ROWS),
         "VCGRAPH_MAX_CONCURRENT": str(MAX_CONCURRENT),
         "VCGRAPH_QUERY_WORKERS": str(WORKERS),
         "VCGRAPH_MAX_QUERY_BYTES": str(MAX_QUERY_BYTES),
@@ -163,11 +164,11 @@ def steady(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
-def fresh_server(tmp_path: Path) -> Iterator[Callable[[], Served]]:
+def fresh_server(tmp_path: Path) -> Iterator[Callable[..., Served]]:
     started: list[Served] = []
 
-    def make() -> Served:
-        started.append(start(tmp_path))
+    def make(**settings: str) -> Served:
+        started.append(start(tmp_path, **settings))
         return started[-1]
 
     yield make
@@ -268,6 +269,19 @@ def test_a_rest_answer_built_from_cut_rows_says_truncated(server: Served) -> Non
     assert response.headers["X-VCGRAPH-Truncated"] == f"max_rows={MAX_ROWS}"
     assert response.json()["truncated"] is True
     assert response.json()["question"] == "vocabulary"
+
+
+def test_a_rest_answer_may_be_shaped_from_more_rows_than_a_sparql_answer_may_carry(
+    fresh_server: Callable[..., Served],
+) -> None:
+    served = fresh_server(VCGRAPH_QUESTION_MAX_ROWS="1000")
+    rest = httpx.get(served.url("/api/vocabularies/stages"), timeout=20)
+    raw = sparql(served, "SELECT ?s { ?s ?p ?o }")
+    assert rest.status_code == 200
+    assert "X-VCGRAPH-Truncated" not in rest.headers
+    assert "truncated" not in rest.json()
+    assert rest.json()["count"] > MAX_ROWS
+    assert raw.headers["X-VCGRAPH-Truncated"] == f"max_rows={MAX_ROWS}"
 
 
 def test_an_answer_within_max_rows_carries_no_mark(server: Served) -> None:
@@ -388,7 +402,7 @@ def test_a_read_after_a_write_sees_the_write(server: Served) -> None:
         assert answer.json()["boolean"] is True
 
 
-def test_stopping_the_server_leaves_no_worker(fresh_server: Callable[[], Served]) -> None:
+def test_stopping_the_server_leaves_no_worker(fresh_server: Callable[..., Served]) -> None:
     served = fresh_server()
     workers = served.workers()
     assert len(workers) == WORKERS
@@ -398,7 +412,7 @@ def test_stopping_the_server_leaves_no_worker(fresh_server: Callable[[], Served]
     assert not any(alive(pid) for pid in workers)
 
 
-def test_a_killed_server_leaves_no_worker(fresh_server: Callable[[], Served]) -> None:
+def test_a_killed_server_leaves_no_worker(fresh_server: Callable[..., Served]) -> None:
     served = fresh_server()
     workers = served.workers()
     served.process.kill()
@@ -409,7 +423,7 @@ def test_a_killed_server_leaves_no_worker(fresh_server: Callable[[], Served]) ->
         time.sleep(0.05)
 
 
-def test_a_server_killed_during_a_runaway_query_leaves_no_worker(fresh_server: Callable[[], Served]) -> None:
+def test_a_server_killed_during_a_runaway_query_leaves_no_worker(fresh_server: Callable[..., Served]) -> None:
     served = fresh_server()
     workers = served.workers()
     with ThreadPoolExecutor(1) as pool:

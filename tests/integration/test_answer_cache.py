@@ -19,8 +19,8 @@ from vcgraph.http.app import create_app
 from vcgraph.questions import QuestionParameterError, run_question
 from vcgraph.service.cache import noting_cache
 from vcgraph.service.ingest import replace_changed_graphs
+from vcgraph.store.notes import note_truncation, noting_answers
 from vcgraph.store.oxigraph import OxigraphStore
-from vcgraph.store.pool import note_truncation, noting_answers
 from vcgraph.store.port import Dataset, QueryOutcome, QueryTimeout
 from vcgraph.store.remote import RemoteSettings, RemoteStore
 

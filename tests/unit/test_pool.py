@@ -20,8 +20,9 @@ from pyoxigraph import (
     Triple,
 )
 
+from vcgraph.store.notes import noting_answers, rows_allowed
 from vcgraph.store.oxigraph import OxigraphStore
-from vcgraph.store.pool import PooledStore, noting_answers
+from vcgraph.store.pool import PooledStore
 from vcgraph.store.port import Dataset, QueryAborted, QueryTimeout, Store, StoreError
 
 EX = "http://example.org/"
@@ -179,6 +180,32 @@ def test_an_answer_of_exactly_max_rows_is_not_noted(pool: PooledStore) -> None:
         rows = list(pool.query("SELECT * { ?s ?p ?o }"))
     assert len(rows) == 1000
     assert notes.truncated_at is None
+
+
+def test_the_service_may_allow_its_own_queries_more_rows_than_max_rows(pool: PooledStore) -> None:
+    _insert_many(pool, 1500)
+    with noting_answers() as notes, rows_allowed(2000):
+        rows = list(pool.query("SELECT * { ?s ?p ?o }"))
+    assert len(rows) == 1500
+    assert notes.truncated_at is None
+
+
+def test_an_answer_past_the_allowance_is_cut_and_noted_at_the_allowance(pool: PooledStore) -> None:
+    _insert_many(pool, 1500)
+    with noting_answers() as notes, rows_allowed(1200):
+        rows = list(pool.query("SELECT * { ?s ?p ?o }"))
+    assert len(rows) == 1200
+    assert notes.truncated_at == 1200
+
+
+def test_the_allowance_ends_with_its_block(pool: PooledStore) -> None:
+    _insert_many(pool, 1500)
+    with rows_allowed(2000):
+        pass
+    with noting_answers() as notes:
+        rows = list(pool.query("SELECT * { ?s ?p ?o }"))
+    assert len(rows) == 1000
+    assert notes.truncated_at == 1000
 
 
 def test_a_runaway_query_is_stopped_at_the_deadline_and_its_worker_killed(pool: PooledStore) -> None:

@@ -9,7 +9,7 @@ whole body must arrive within ``body_timeout`` seconds of its first read, or the
 ``408 Request Timeout``.
 Once the body is complete, waiting on the connection (for a disconnect, while an answer streams) has no deadline.
 
-It also opens, for each request, the notes the store keeps on its answers (:func:`vcgraph.store.pool.noting_answers`).
+It also opens, for each request, the notes the store keeps on its answers (:func:`vcgraph.store.notes.noting_answers`).
 When the store cut an answer at ``max_rows`` rows, the response says so:
 
 * header ``X-VCGRAPH-Truncated: max_rows=<N>`` on every such response, whatever its format;
@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vcgraph.http.errors import speaks_plain_text
-from vcgraph.store.pool import AnswerNotes, noting_answers
+from vcgraph.store.notes import AnswerNotes, noting_answers
 
 TRUNCATED_HEADER = "X-VCGRAPH-Truncated"
 RETRY_AFTER_OVERLOAD = "1"

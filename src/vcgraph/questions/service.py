@@ -29,6 +29,7 @@ from vcgraph.sparql.text import (
     tokens,
     too_deep_nesting,
 )
+from vcgraph.store.notes import rows_allowed
 from vcgraph.store.port import Dataset, Store
 
 DEFAULT_LIMIT = 100
@@ -174,7 +175,9 @@ def run_question(
     dataset = public_dataset(store, settings)
     bound = validate_parameters(store, dataset, info, dict(params), lang, settings.base_iri)
     key = (ANSWERS, settings, info.id, info.text, dataset_key(dataset), *_bound_key(bound))
-    full, status = cached(store, key, lambda: _whole_answer(store, dataset, info, bound), settings=settings)
+    full, status = cached(
+        store, key, lambda: _whole_answer(store, dataset, info, bound, settings.question_max_rows), settings=settings
+    )
     note_cache_status(status)
     page = full.items[offset:] if limit is None else full.items[offset : offset + limit]
     return QuestionAnswer(
@@ -196,7 +199,7 @@ def question_rows(
     info = get_question(settings, name)
     dataset = public_dataset(store, settings)
     bound = validate_parameters(store, dataset, info, dict(params), lang, settings.base_iri)
-    with collector_paused():
+    with collector_paused(), rows_allowed(settings.question_max_rows):
         return execute_rows(store, dataset, info, bound)
 
 
@@ -242,9 +245,12 @@ def collector_paused() -> Iterator[None]:
                 gc.enable()
 
 
-def _whole_answer(store: Store, dataset: Dataset, info: QuestionInfo, bound: BoundParameters) -> QuestionAnswer:
-    """Every item of the answer (``limit`` None): what the cache keeps, and pages are cut from."""
-    with collector_paused():
+def _whole_answer(
+    store: Store, dataset: Dataset, info: QuestionInfo, bound: BoundParameters, max_rows: int
+) -> QuestionAnswer:
+    """Every item of the answer (``limit`` None): what the cache keeps, and pages are cut from. The query may
+    read up to ``max_rows`` rows (``Settings.question_max_rows``): they are shaped, not sent."""
+    with collector_paused(), rows_allowed(max_rows):
         rows = execute_rows(store, dataset, info, bound)
         known_waves = {w.iri.value: w.identifier for w in waves(store, dataset)} if _uses_waves(info) else {}
         context = ShapeContext(store, dataset, bound, known_waves)

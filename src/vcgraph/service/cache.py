@@ -12,7 +12,7 @@ TTL-long time bucket.
 Concurrent identical misses are computed once (*single flight*): the first caller computes, the others wait for
 its outcome and share it, value or exception, so 32 clients asking the same question run one query, not 32.
 Exceptions are shared but never stored; neither is an answer the store cut at its row cap
-(:func:`vcgraph.store.pool.noting_answers`).
+(:func:`vcgraph.store.notes.noting_answers`).
 
 Why not ``cachetools``: its ``LRUCache`` bounds either entries or a ``getsizeof`` total, not both; its
 ``cached`` decorator keys on a function's arguments, while ours are (generation, key) pairs computed by the
@@ -38,7 +38,7 @@ from pyoxigraph import BlankNode, NamedNode
 from pyoxigraph import Literal as RdfLiteral
 
 from vcgraph.config import Settings
-from vcgraph.store.pool import note_truncation, noting_answers
+from vcgraph.store.notes import note_truncation, noting_answers
 from vcgraph.store.port import Dataset, Store
 
 V = TypeVar("V")

@@ -11,8 +11,9 @@ committed write.
 
 Answers travel back serialised (SELECT as SPARQL TSV, CONSTRUCT/DESCRIBE as N-Triples) and are parsed into the
 classes the embedded adapter returns. Answers are cut at ``max_rows`` rows (or triples); a cut answer is
-recorded in the caller's :class:`AnswerNotes` (see :func:`noting_answers`) so the HTTP layer can mark it,
-never serve it silently.
+recorded in the caller's :class:`~vcgraph.store.notes.AnswerNotes` so the HTTP layer can mark it,
+never serve it silently. The service's own queries, whose rows it shapes into an answer of its own, may read more
+(:func:`~vcgraph.store.notes.rows_allowed`).
 
 No worker outlives this process: :meth:`PooledStore.close` (and an ``atexit`` hook) kill them; a worker also
 dies with its parent (``PR_SET_PDEATHSIG`` on Linux, and a watchdog thread that notices a new parent).
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import contextvars
 import ctypes
 import logging
 import os
@@ -33,8 +33,7 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -55,6 +54,7 @@ from pyoxigraph import (
 )
 from pyoxigraph import Store as _OxStore
 
+from vcgraph.store.notes import allowed_rows, note_truncation
 from vcgraph.store.oxigraph import OxigraphStore
 from vcgraph.store.port import Dataset, GraphName, QueryAborted, QueryOutcome, QueryTimeout, StoreError
 
@@ -67,38 +67,6 @@ RESPAWN_BACKOFF_SECONDS = 1.0
 """Pause before starting a worker again after a start failed (so a broken store is not a busy loop)."""
 
 _WORKER_CODE = "from vcgraph.store.pool import worker_main; worker_main()"
-
-# --- notes on answers: how the HTTP layer learns that an answer was cut ----------------------------------------
-
-
-@dataclass
-class AnswerNotes:
-    """What happened to the answers of one request: ``truncated_at`` is the row cap when any answer was cut."""
-
-    truncated_at: int | None = None
-
-
-_notes: contextvars.ContextVar[AnswerNotes | None] = contextvars.ContextVar("vcgraph_answer_notes", default=None)
-
-
-@contextlib.contextmanager
-def noting_answers() -> Iterator[AnswerNotes]:
-    """Collect notes on the answers of the store calls made inside (threads started from here inherit it,
-    as Starlette's ``run_in_threadpool`` copies the context)."""
-    notes = AnswerNotes()
-    token = _notes.set(notes)
-    try:
-        yield notes
-    finally:
-        _notes.reset(token)
-
-
-def note_truncation(max_rows: int) -> None:
-    """Record that an answer was cut at ``max_rows`` in the notes of the current request (if any is open)."""
-    notes = _notes.get()
-    if notes is not None:
-        notes.truncated_at = max_rows
-
 
 # --- the wire format between this process and a worker ---------------------------------------------------------
 
@@ -320,8 +288,9 @@ class PooledStore:
 
     ``workers`` processes evaluate queries; a query still running ``query_timeout`` seconds after ``query()``
     was called (waiting for a free worker included) raises :class:`QueryTimeout`. Answers longer than
-    ``max_rows`` rows (or triples) are cut and noted (see :func:`noting_answers`). Raises :class:`StoreError`
-    when the store cannot be opened or no worker starts.
+    ``max_rows`` rows (or triples), or than the allowance in effect (:func:`~vcgraph.store.notes.rows_allowed`),
+    are cut and noted (:func:`~vcgraph.store.notes.noting_answers`). Raises :class:`StoreError` when the store
+    cannot be opened or no worker starts.
     """
 
     def __init__(self, path: Path, *, workers: int, query_timeout: float, max_rows: int | None = None) -> None:
@@ -413,6 +382,8 @@ class PooledStore:
             self._idle.put(worker)
             raise QueryTimeout(f"no query worker became free within {self.query_timeout:g} s (the server is busy)")
         ds = dataset or Dataset()
+        allowed = allowed_rows()
+        max_rows = allowed if allowed is not None else self.max_rows
         request: Request = (
             self._generation,
             query,
@@ -420,7 +391,7 @@ class PooledStore:
             [graph.value for graph in ds.named_graphs] if ds.named_graphs is not None else None,
             ds.union_default_graph,
             base_iri,
-            self.max_rows,
+            max_rows,
         )
         try:
             worker.requests.send(request)
@@ -435,20 +406,20 @@ class PooledStore:
                 " it was restarted"
             ) from exc
         self._idle.put(worker)
-        return self._outcome(reply)
+        return self._outcome(reply, max_rows)
 
-    def _outcome(self, reply: tuple[Any, ...]) -> QueryOutcome:
+    def _outcome(self, reply: tuple[Any, ...], max_rows: int | None) -> QueryOutcome:
         kind = reply[0]
         if kind == "solutions":
             if reply[2]:
-                note_truncation(self.max_rows or 0)
+                note_truncation(max_rows or 0)
             return parse_query_results(reply[1], format=QueryResultsFormat.TSV)
         if kind == "boolean":
             document = b'{"head":{},"boolean":%s}' % (b"true" if reply[1] else b"false")
             return parse_query_results(document, format=QueryResultsFormat.JSON)
         if kind == "triples":
             if reply[2]:
-                note_truncation(self.max_rows or 0)
+                note_truncation(max_rows or 0)
             # QueryTriples has no public constructor: a scratch in-memory store hands the triples back as one.
             scratch = _OxStore()
             scratch.load(reply[1], format=RdfFormat.N_TRIPLES)
