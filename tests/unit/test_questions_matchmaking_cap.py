@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +12,7 @@ from pyoxigraph import Literal, NamedNode
 
 from vcgraph.questions.answer import Row
 from vcgraph.questions.params import BoundParameters
-from vcgraph.questions.service import ShapeContext, _registry
+from vcgraph.questions.service import ShapeContext, Table, _registry
 from vcgraph.store.oxigraph import OxigraphStore
 from vcgraph.store.port import Dataset
 
@@ -59,6 +61,9 @@ ROWS: list[Row] = [
     provider("anon-6", None, "gmp-certified", visibility="anonymous"),
     *(match(key) for key in ("p5", "p4", "p3", "p2", "p1", "anon-6")),
 ]
+# The columns of queries/matchmaking-needs.rq, in its order: the variables of its first SELECT clause.
+QUERY = (Path(__file__).resolve().parents[2] / "queries" / "matchmaking-needs.rq").read_text()
+COLUMNS = re.findall(r"\?(\w+)", re.search(r"^SELECT(.*?)^WHERE", QUERY, re.M | re.S)[1])  # type: ignore[index]
 FULL_ORDER = [
     ("Zeta", 2.0, "p1"),
     ("Alpha", 1.5, "p2"),
@@ -71,7 +76,7 @@ FULL_ORDER = [
 def shape(candidates: int) -> dict[str, Any]:
     store = OxigraphStore(None)
     context = ShapeContext(store, Dataset(), BoundParameters(echo={"candidates": candidates}), {})
-    items, _ = _registry()["matchmaking-needs"].shape(ROWS, context)
+    items, _ = _registry()["matchmaking-needs"].shape(Table.from_rows(COLUMNS, ROWS), context)
     store.close()
     assert len(items) == 1
     return items[0]

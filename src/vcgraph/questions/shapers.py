@@ -11,7 +11,7 @@ from pyoxigraph import Literal, NamedNode
 from vcgraph.namespaces import BM, NUTS, PROV, RDF
 from vcgraph.questions.answer import Row, term_json
 from vcgraph.questions.consortium import Candidate, solve_cover
-from vcgraph.questions.service import Items, ShapeContext, shaper
+from vcgraph.questions.service import Items, ShapeContext, Table, shaper
 from vcgraph.questions.shaping import (
     actor_ref,
     evidence,
@@ -310,6 +310,7 @@ _MATCHES: dict[Any, str] = {Literal(kind): kind for kind in ("stage", "technolog
 
 @shaper(
     "matchmaking-needs",
+    tabular=True,
     example_item={
         **_EXAMPLE_NEED,
         "candidates": [
@@ -335,23 +336,27 @@ _MATCHES: dict[Any, str] = {Literal(kind): kind for kind in ("stage", "technolog
         "anonymous_candidates": 0,
     },
 )
-def matchmaking_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
     """Each need with its ``candidates`` best candidates by fit (ties by label, then IRI) and ``candidate_count``,
     how many there are in all.
 
     From 10,000 organisations this reads 350k rows into 340k (need, candidate) pairs, so the work per row and per
-    pair is a few dict lookups: rows are read in one pass, keyed by their terms (an IRI's text is made only for
-    what is shown), a candidate is a small list, its fit is computed once per need and distinct state (a need's
-    candidates share a handful), and the answer's dicts are built only for the kept candidates."""
+    pair is a few lookups: the rows are read as tuples (a dict per row of 29 columns cost as much as the rest of
+    the shaping), in one pass, keyed by their terms (an IRI's text is made only for what is shown); a candidate
+    is a small list, its fit is computed once per need and distinct state (a need's candidates share a handful),
+    and the answer's dicts are built only for the kept candidates."""
     wave = ctx.wave_id()
     cap = int(ctx.params.echo["candidates"])
+    need_at, provider_at, class_at, match_at, trl_at, offer_at = (
+        table.column(name) for name in ("need", "provider", "product_class_match", "match", "offer_trl", "offer")
+    )
     # Three kinds of rows: a candidate's details (no ?need), a need's details (no ?provider), and a match of the two.
-    providers: dict[Any, Row] = {}
-    need_rows: dict[Any, Row] = {}
+    providers: dict[Any, tuple[Any, ...]] = {}
+    need_rows: dict[Any, tuple[Any, ...]] = {}
     candidates: dict[Any, dict[Any, list[Any]]] = {}  # need -> provider -> candidate, anonymous ones included
     classes: dict[Any, bool] = {}
-    for row in rows:
-        need_term, provider = row.get("need"), row.get("provider")
+    for row in table.rows:
+        need_term, provider = row[need_at], row[provider_at]
         if type(need_term) is not NamedNode:
             providers[provider if type(provider) is NamedNode else None] = row
             continue
@@ -363,40 +368,41 @@ def matchmaking_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summar
             by_provider = candidates[need_term] = {}
         candidate = by_provider.get(provider)
         if candidate is None:
-            match_class = row.get("product_class_match")
+            match_class = row[class_at]
             product_class = classes.get(match_class)
             if product_class is None:
                 product_class = classes[match_class] = bool(term_json(match_class))
             candidate = by_provider[provider] = [False, False, False, None, product_class]
-        match = _MATCHES.get(row.get("match"))
+        match = _MATCHES.get(row[match_at])
         if match is None:  # not one of the query's own literals: compared by value, as any other
-            match = value(row, "match")
+            match = term_json(row[match_at])
         if match == "stage":
             candidate[_STAGE] = True
         elif match == "technology":
             candidate[_TECHNOLOGY] = True
-            trl = value(row, "offer_trl")
+            trl = term_json(row[trl_at])
             if trl is not None and (candidate[_BEST_TRL] is None or trl > candidate[_BEST_TRL]):
                 candidate[_BEST_TRL] = trl
         elif match == "technology-family":
             candidate[_FAMILY] = True
-        offer = row.get("offer")
+        offer = row[offer_at]
         if type(offer) is NamedNode and offer not in candidate[_OFFERS:]:
             candidate.append(offer)
     # per provider, looked up once per candidate: None for an anonymous one, else (IRI, label, GMP status, the
     # label as ranked)
     known: dict[Any, tuple[str, Any, Any, str] | None] = {}
     for provider in {p for by_provider in candidates.values() for p in by_provider}:
-        row = providers.get(provider, {})
-        label = value(row, "provider_label")
+        details = providers.get(provider)
+        provider_row: Row = {} if details is None else table.row(details)
+        label = value(provider_row, "provider_label")
         known[provider] = (
             None
-            if is_anonymous(row, "provider")
-            else (provider.value, label, value(row, "provider_gmp_notation"), str(label or ""))
+            if is_anonymous(provider_row, "provider")
+            else (provider.value, label, value(provider_row, "provider_gmp_notation"), str(label or ""))
         )
     items = []
     for need_term, need_row in need_rows.items():
-        need = _need_item(need_row, wave)
+        need = _need_item(table.row(need_row), wave)
         # (score, max_score, meets_need, breakdown) by what decides them: the same for many candidates of a need
         fits: dict[tuple[Any, ...], tuple[float, int, bool, dict[str, float | None]]] = {}
         ranked = []
@@ -1078,6 +1084,7 @@ def actor_profile(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
 
 @shaper(
     "vocabulary",
+    tabular=True,
     example_item={
         **_EXAMPLE_STAGE,
         "broader": None,
@@ -1086,21 +1093,40 @@ def actor_profile(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
         "level": None,
     },
 )
-def vocabulary(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
-    items: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        concept = ref(row, "concept")
-        assert concept is not None
-        broader = iri(row, "broader")
-        items.setdefault(
-            concept["id"],
-            {
-                **concept,
-                "broader": None if broader is None else {"id": broader, "notation": value(row, "broader_notation")},
-                "order": value(row, "order"),
-                "cross_cutting": value(row, "cross_cutting"),
-                "level": value(row, "level"),
-            },
+def vocabulary(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
+    """Each concept once (its first row), as read from the row's tuple: a vocabulary is small, but it is asked
+    for on every page of the UI and each helper call per cell was a third of its cost."""
+    concept_at, notation_at, label_at, broader_at, broader_notation_at, order_at, cross_at, level_at = (
+        table.column(name)
+        for name in (
+            "concept",
+            "concept_notation",
+            "concept_label",
+            "broader",
+            "broader_notation",
+            "order",
+            "cross_cutting",
+            "level",
         )
+    )
+    items: dict[str, dict[str, Any]] = {}
+    for row in table.rows:
+        concept = term_json(row[concept_at])
+        if concept is None or concept in items:
+            continue
+        broader = row[broader_at]
+        items[concept] = {
+            "id": concept,
+            "notation": term_json(row[notation_at]),
+            "label": term_json(row[label_at]),
+            "broader": (
+                {"id": broader.value, "notation": term_json(row[broader_notation_at])}
+                if type(broader) is NamedNode
+                else None
+            ),
+            "order": term_json(row[order_at]),
+            "cross_cutting": term_json(row[cross_at]),
+            "level": term_json(row[level_at]),
+        }
     ordered = sorted(items.values(), key=lambda i: (i["order"] is None, i["order"] or 0, sort_key_notation(i)))
     return ordered, None
