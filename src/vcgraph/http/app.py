@@ -36,8 +36,9 @@ Errors are `{"error": code, "detail": ...}` (plain text on the SPARQL protocol e
 
 Limits: a query still running after `VCGRAPH_QUERY_TIMEOUT` seconds is stopped (503, `Retry-After`, error
 `timeout`); beyond `VCGRAPH_MAX_CONCURRENT` requests in flight the server answers 503 `overloaded` at once; an
-answer cut at `VCGRAPH_MAX_ROWS` rows carries `X-VCGRAPH-Truncated: max_rows=N` and, in JSON (REST answers and
-SPARQL JSON results), the top-level member `"truncated": true`.
+answer cut at `VCGRAPH_MAX_ROWS` rows (a REST question: its query at `VCGRAPH_QUESTION_MAX_ROWS`) carries
+`X-VCGRAPH-Truncated: max_rows=N` and, in JSON (REST answers and SPARQL JSON results), the top-level member
+`"truncated": true`.
 
 Caching: question answers and `/sparql` answers up to 1 MiB are reused until the store is written (an embedded
 store counts its writes; a remote one is not cached unless `VCGRAPH_CACHE_TTL` is set). `X-Cache` tells how an
