@@ -305,6 +305,7 @@ def _fit(
 
 
 _CRITERIA = ("stage", "technology", "trl", "product_class", "gmp")
+_UNDESCRIBED: Any = object()
 _MATCHES: dict[Any, str] = {Literal(kind): kind for kind in ("stage", "technology", "technology-family")}
 
 
@@ -390,16 +391,16 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
             candidate.append(offer)
     # per provider, looked up once per candidate: None for an anonymous one, else (IRI, label, GMP status, the
     # label as ranked)
-    known: dict[Any, tuple[str, Any, Any, str] | None] = {}
-    for provider in {p for by_provider in candidates.values() for p in by_provider}:
-        details = providers.get(provider)
+    # (from the detail rows, one per provider of the partner region, not from the 340k candidates at 10,000
+    # organisations; a candidate without a detail row is filled in when met)
+    def described(provider: Any, details: tuple[Any, ...] | None) -> tuple[str, Any, Any, str] | None:
         provider_row: Row = {} if details is None else table.row(details)
         label = value(provider_row, "provider_label")
-        known[provider] = (
-            None
-            if is_anonymous(provider_row, "provider")
-            else (provider.value, label, value(provider_row, "provider_gmp_notation"), str(label or ""))
-        )
+        if is_anonymous(provider_row, "provider"):
+            return None
+        return (provider.value, label, value(provider_row, "provider_gmp_notation"), str(label or ""))
+
+    known = {provider: described(provider, details) for provider, details in providers.items() if provider is not None}
     items = []
     for need_term, need_row in need_rows.items():
         need = _need_item(table.row(need_row), wave)
@@ -408,7 +409,9 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
         ranked = []
         anonymous = 0
         for provider, candidate in candidates.get(need_term, {}).items():
-            found = known[provider]
+            found = known.get(provider, _UNDESCRIBED)
+            if found is _UNDESCRIBED:
+                found = known[provider] = described(provider, None)
             if found is None:
                 anonymous += 1  # anonymous actors cannot be contacted: counted, never proposed
                 continue
@@ -1109,24 +1112,33 @@ def vocabulary(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
             "level",
         )
     )
-    items: dict[str, dict[str, Any]] = {}
+    # each item with its sort key, made as it is built: by stage order, then notation in natural order (S2 before
+    # S10; the query's ORDER BY compares strings), then IRI, as sort_key_notation orders
+    keyed: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
     for row in table.rows:
         concept = term_json(row[concept_at])
-        if concept is None or concept in items:
+        if concept is None or concept in keyed:
             continue
         broader = row[broader_at]
-        items[concept] = {
+        notation = term_json(row[notation_at])
+        order = term_json(row[order_at])
+        item = {
             "id": concept,
-            "notation": term_json(row[notation_at]),
+            "notation": notation,
             "label": term_json(row[label_at]),
             "broader": (
                 {"id": broader.value, "notation": term_json(row[broader_notation_at])}
                 if type(broader) is NamedNode
                 else None
             ),
-            "order": term_json(row[order_at]),
+            "order": order,
             "cross_cutting": term_json(row[cross_at]),
             "level": term_json(row[level_at]),
         }
-    ordered = sorted(items.values(), key=lambda i: (i["order"] is None, i["order"] or 0, sort_key_notation(i)))
+        keyed[concept] = ((order is None, order or 0, 0, natural(str(notation or "")), concept), item)
+    ordered = [item for _, item in sorted(keyed.values(), key=_first)]
     return ordered, None
+
+
+def _first(pair: tuple[Any, ...]) -> Any:
+    return pair[0]
