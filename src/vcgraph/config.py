@@ -38,8 +38,10 @@ class Settings:
     max_rows: int = 100_000
     # The rows a question's own query may read before its answer is cut (and marked): those rows are shaped into
     # the answer, not sent. At 1M triples matchmaking-needs reads 489,312 (one per need, candidate and matching
-    # statement) to answer with the best candidates of each need; cut at `max_rows`, it was never complete.
-    question_max_rows: int = 2_000_000
+    # statement) to answer with the best candidates of each need; cut at `max_rows`, it was never complete. Rows
+    # take ~1.5 KB each in the server while they are shaped (740 MB for those 489k), and as much in the query
+    # worker: 1M rows keeps one such answer near 1.5 GB a side (at 50k organisations it would read ~8M rows).
+    question_max_rows: int = 1_000_000
     max_query_bytes: int = 100_000
     max_upload_bytes: int = 50 * 1024 * 1024
     max_concurrent: int = 16
@@ -124,7 +126,7 @@ def load_settings(store: str | None = None) -> Settings:
         admin_token=os.environ.get("VCGRAPH_ADMIN_TOKEN") or None,
         query_timeout=_number("VCGRAPH_QUERY_TIMEOUT", 30.0, minimum=0.1),
         max_rows=int(_number("VCGRAPH_MAX_ROWS", 100_000, minimum=1, integer=True)),
-        question_max_rows=int(_number("VCGRAPH_QUESTION_MAX_ROWS", 2_000_000, minimum=1, integer=True)),
+        question_max_rows=int(_number("VCGRAPH_QUESTION_MAX_ROWS", 1_000_000, minimum=1, integer=True)),
         max_query_bytes=int(_number("VCGRAPH_MAX_QUERY_BYTES", 100_000, minimum=64, integer=True)),
         max_upload_bytes=int(_number("VCGRAPH_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1024, integer=True)),
         max_concurrent=int(_number("VCGRAPH_MAX_CONCURRENT", 16, minimum=1, integer=True)),
