@@ -4,14 +4,16 @@ A subprocess performs the write of a survey ingest (one ``replace_graphs`` of th
 graph, as :func:`vcgraph.service.ingest.ingest_survey` does after its checks) of a synthetic 100-organisation wave
 (~8,000 triples) on a copy of a store; the test kills it at a random moment of that write, reopens the store and
 compares every graph (triple count + SHA-256 of its sorted N-Quads, :func:`vcgraph.service.backup.graph_checksums`)
-with the state before and the state after. Three writes cover the three paths of ``OxigraphStore.replace_graphs``:
-a new wave (one ``extend``), a corrected wave (a small DELETE/INSERT DATA diff) and a different wave under the same
-id (staging graphs, then DROP + MOVE). Staging graphs a kill leaves behind are never part of an answer (ignored
-here, as every reader ignores them) and are gone after the next write. Finally the real ingest is re-run on a store
+with the state before and the state after. Four writes cover the four paths of ``OxigraphStore.replace_graphs``:
+a new wave (one ``extend``), a new wave bulk-loaded while hidden (the path of waves of 50,000 triples and more,
+taken here at this size in chunks of 500), a corrected wave (a small DELETE/INSERT DATA diff) and a different wave
+under the same id (staging graphs, then DROP + MOVE). Staging graphs and half-loaded hidden graphs a kill leaves
+behind are never part of an answer (ignored here, as every reader ignores them) and are gone when the store is
+next opened for writing. Finally the real ingest is re-run on a store
 killed mid-write, and completes with the after state.
 
 The checks (SHACL) are left out of the killed subprocess: they take ~10 s for 100 rows and write nothing, so kills
-there would prove nothing; the size keeps the 21 kills within about two minutes on a busy machine.
+there would prove nothing; the size keeps the 28 kills within about two minutes on a busy machine.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from vcgraph.rdf.mapping import map_records
 from vcgraph.reference.loader import ReferenceData, load_reference_data
 from vcgraph.service.backup import GraphChecksum, graph_checksums
 from vcgraph.service.ingest import ensure_reference_data, ingest_survey, replace_changed_graphs
-from vcgraph.store.oxigraph import STAGING, OxigraphStore
+from vcgraph.store.oxigraph import STAGING, OxigraphStore, hidden_graphs
 from vcgraph.survey.reader import read_survey
 from vcgraph.survey.template import parse_table
 from vcgraph.vocabulary import SCHEMES, Vocabularies
@@ -45,7 +47,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 ROOT = project_root()
 ORGANISATIONS = 100
-KILLS = 21  # 7 per write path
+KILLS = 28  # 7 per write path
 REDONE = 2  # per write path: the first kills are followed by redoing the write on the killed store
 SEED = 20261127
 
@@ -56,9 +58,12 @@ WRITER = """
 import sys, time
 from pathlib import Path
 from pyoxigraph import NamedNode, RdfFormat, Triple, parse
+from vcgraph.store import oxigraph as adapter
 from vcgraph.store.oxigraph import OxigraphStore
 
-store_path, wave_graph, wave_file, restricted_graph, restricted_file = sys.argv[1:6]
+store_path, wave_graph, wave_file, restricted_graph, restricted_file, bulk = sys.argv[1:7]
+if bulk == "bulk":  # the bulk path of a new wave, at this test's size, in many chunks
+    adapter.BULK_MIN_TRIPLES, adapter.BULK_CHUNK = 1, 500
 def triples(path):
     return [Triple(q.subject, q.predicate, q.object) for q in parse(path=path, format=RdfFormat.N_TRIPLES)]
 graphs = {NamedNode(wave_graph): triples(wave_file), NamedNode(restricted_graph): triples(restricted_file)}
@@ -83,13 +88,16 @@ class Write:
     wave_file: Path
     restricted_graph: str
     restricted_file: Path
+    bulk: bool = False
 
 
 def visible_state(store_path: Path) -> State:
-    """Checksums of every graph a reader can see (staging graphs excluded, as the store's readers exclude them)."""
+    """Checksums of every graph a reader can see (staging graphs and graphs still being bulk-loaded excluded,
+    as the store's readers exclude them), read without opening the store for writing (which cleans up)."""
     store = pyoxigraph.Store(str(store_path))
     try:
-        return {key: value for key, value in graph_checksums(store).items() if not key.startswith(f"<{STAGING}")}
+        hidden = {str(graph) for graph in hidden_graphs(store)}
+        return {key: value for key, value in graph_checksums(store).items() if key not in hidden}
     finally:
         del store
 
@@ -106,6 +114,7 @@ def start_writer(write: Write, store_path: Path) -> subprocess.Popen[str]:
     command = [
         sys.executable, "-c", WRITER, str(store_path),
         write.wave_graph, str(write.wave_file), write.restricted_graph, str(write.restricted_file),
+        "bulk" if write.bulk else "transaction",
     ]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     assert process.stdout is not None
@@ -189,7 +198,7 @@ def writes(
     assert isinstance(label.object, pyoxigraph.Literal)
     corrected.append(Triple(label.subject, label.predicate, pyoxigraph.Literal(label.object.value + " (corrected)")))
 
-    def write(name: str, wave: str, public: list[Triple], restricted: list[Triple]) -> Write:
+    def write(name: str, wave: str, public: list[Triple], restricted: list[Triple], bulk: bool = False) -> Write:
         return Write(
             name,
             before,
@@ -197,10 +206,12 @@ def writes(
             write_triples(workdir / f"{name}-public.nt", public),
             minter.restricted_graph(wave).value,
             write_triples(workdir / f"{name}-restricted.nt", restricted),
+            bulk,
         )
 
     yield [
         write("new-wave", "2026-W2", second_public, second_restricted),
+        write("new-wave-bulk", "2026-W2", second_public, second_restricted, bulk=True),
         write("corrected-wave", "2026-W1", corrected, first_restricted),
         write("replaced-wave", "2026-W1", replaced_public, replaced_restricted),
     ]

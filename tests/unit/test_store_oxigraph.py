@@ -138,3 +138,96 @@ def test_failing_producer_writes_nothing_into_a_new_graph(tmp_path: Path) -> Non
     with pytest.raises(RuntimeError):
         store.replace_graphs({G1: broken(), G2: [triple("other")]})  # type: ignore[dict-item]
     assert store.graphs() == []
+
+
+def many(prefix: str, count: int) -> list[Triple]:
+    return [triple(f"{prefix}{i}") for i in range(count)]
+
+
+@pytest.fixture
+def bulk_sizes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bulk-load new graphs from 10 triples on, in chunks of 7: every chunk boundary is exercised."""
+    monkeypatch.setattr(adapter, "BULK_MIN_TRIPLES", 10)
+    monkeypatch.setattr(adapter, "BULK_CHUNK", 7)
+
+
+class FailingBulkLoad:
+    """Forwards to the real pyoxigraph store; ``bulk_extend`` runs ``on_call(n)`` before its n-th call (from 1)."""
+
+    def __init__(self, inner: object, on_call: object) -> None:
+        self.inner, self.on_call, self.calls = inner, on_call, 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+    def bulk_extend(self, quads: object) -> None:
+        self.calls += 1
+        self.on_call(self.calls)  # type: ignore[operator]
+        self.inner.bulk_extend(quads)  # type: ignore[attr-defined]
+
+
+def test_a_large_new_graph_is_bulk_loaded_whole_and_leaves_no_marker(tmp_path: Path, bulk_sizes: None) -> None:
+    store = OxigraphStore(tmp_path / "store")
+    store.replace_graphs({G1: many("a", 30), G2: many("b", 12)})
+    assert values(store, G1) == {f"a{i}" for i in range(30)}
+    assert values(store, G2) == {f"b{i}" for i in range(12)}
+    assert store.graphs() == [G1, G2]
+    assert adapter.hidden_graphs(store._store) == set()
+    assert list(store._store.named_graphs()) != [] and adapter.PENDING not in set(store._store.named_graphs())
+
+
+def test_a_graph_being_bulk_loaded_is_listed_only_once_complete(
+    tmp_path: Path, bulk_sizes: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = OxigraphStore(tmp_path / "store")
+    store.replace_graphs({G2: [triple("already there")]})
+    listed_while_loading: list[list[NamedNode]] = []
+    proxy = FailingBulkLoad(store._store, lambda call: listed_while_loading.append(store.graphs()))
+    monkeypatch.setattr(store, "_store", proxy)
+    store.replace_graphs({G1: many("a", 30)})
+    assert proxy.calls == 5  # 30 triples in chunks of 7
+    assert listed_while_loading == [[G2]] * 5  # G1 half-written from the second call on, and never listed
+    assert store.graphs() == [G1, G2]
+
+
+def test_a_bulk_load_that_fails_midway_leaves_nothing_behind(
+    tmp_path: Path, bulk_sizes: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = OxigraphStore(tmp_path / "store")
+
+    def fail_on_third(call: int) -> None:
+        if call == 3:
+            raise OSError("disk full")
+
+    monkeypatch.setattr(store, "_store", FailingBulkLoad(store._store, fail_on_third))
+    with pytest.raises(OSError, match="disk full"):
+        store.replace_graphs({G1: many("a", 30)})
+    assert store.graphs() == []
+    assert list(store.quads(G1)) == []
+    assert adapter.hidden_graphs(store._store.inner) == set()  # type: ignore[attr-defined]
+
+
+def test_a_half_loaded_graph_left_by_a_crash_is_hidden_then_removed_on_the_next_writable_open(tmp_path: Path) -> None:
+    import pyoxigraph
+
+    path = tmp_path / "store"
+    raw = pyoxigraph.Store(str(path))
+    raw.add(pyoxigraph.Quad(S, P, Literal("kept"), G2))
+    raw.add(pyoxigraph.Quad(G1, adapter.PENDING_LOAD, Literal("token"), adapter.PENDING))  # marked, then killed
+    raw.bulk_extend([pyoxigraph.Quad(S, P, Literal("half"), G1)])
+    raw.flush()
+    del raw
+    reader = OxigraphStore(path, read_only=True)
+    assert reader.graphs() == [G2]  # a reader opened before the clean-up does not list it either
+    reader.close()
+    del reader
+    store = OxigraphStore(path)
+    assert list(store.quads(G1)) == []
+    assert set(store._store.named_graphs()) == {G2}
+
+
+def test_blank_nodes_keep_their_identity_across_bulk_chunks(tmp_path: Path, bulk_sizes: None) -> None:
+    store = OxigraphStore(tmp_path / "store")
+    node = BlankNode("shared")
+    store.replace_graphs({G1: [Triple(node, P, Literal(str(i))) for i in range(30)]})
+    assert len({q.subject for q in store.quads(G1)}) == 1

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from pyoxigraph import (
     BlankNode,
     DefaultGraph,
+    Literal,
     NamedNode,
     Quad,
     RdfFormat,
@@ -23,6 +24,24 @@ from vcgraph.store.port import Dataset, GraphName, QueryOutcome, StoreError
 STAGING = "urn:vcgraph:staging:"
 # Above this many changed quads, an update request's text would cost more than staging and moving the graph.
 DIFF_LIMIT = 20_000
+# A new graph of at least this many triples is bulk-loaded (hidden until complete, see _load_hidden) rather than
+# written in one transaction, which holds every write in memory until it commits: 800k triples (a 10,000-row
+# survey) took 46 s and 1.2 GB that way, against 11 s and ~100 MB bulk-loaded in chunks (bench/RESULTS.md, Ingest).
+BULK_MIN_TRIPLES = 50_000
+# Triples per bulk-load call: pyoxigraph's bulk loader sorts a call's quads in memory before writing them.
+BULK_CHUNK = 100_000
+# The marker graph: one quad per graph being bulk-loaded, committed before its first triple and removed (in one
+# transaction for all the graphs of a replace) after its last. A marked graph is hidden from graphs(), hence from
+# every dataset a reader is given; one left by a crash is removed when the store is next opened for writing.
+PENDING = NamedNode(STAGING + "pending")
+PENDING_LOAD = NamedNode(STAGING + "loading")
+
+
+def hidden_graphs(store: _OxStore) -> set[NamedNode]:
+    """The graphs no reader may see: staging graphs, the marker graph and the graphs being bulk-loaded."""
+    hidden = {q.subject for q in store.quads_for_pattern(None, PENDING_LOAD, None, PENDING)}
+    hidden |= {g for g in store.named_graphs() if isinstance(g, NamedNode) and g.value.startswith(STAGING)}
+    return {g for g in hidden if isinstance(g, NamedNode)}
 
 
 def _has_blank_node(quad: Quad) -> bool:
@@ -64,6 +83,11 @@ class OxigraphStore:
         self.path = path
         self._generation = 0
         self._generation_lock = threading.Lock()
+        # replace_graphs and discard_staging one at a time: a replace's clean-up must not remove the staging or
+        # half-loaded graphs of another replace running on another thread (the HTTP writes run on a pool).
+        self._replace_lock = threading.RLock()
+        if not read_only:
+            self.discard_staging()  # what a process killed mid-write left behind
 
     def generation(self) -> int | None:
         return self._generation
@@ -92,24 +116,35 @@ class OxigraphStore:
             self._wrote()
 
     def replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Triple]]) -> None:
-        try:
-            self._replace_graphs(graphs)
-        finally:
-            self._wrote()
+        with self._replace_lock:
+            try:
+                if self._loading():  # a failed clean-up left a graph hidden: a replace must not keep it so
+                    self.discard_staging()
+                self._replace_graphs(graphs)
+            finally:
+                self._wrote()
+
+    def _loading(self) -> bool:
+        return next(iter(self._store.quads_for_pattern(None, PENDING_LOAD, None, PENDING)), None) is not None
 
     def _replace_graphs(self, graphs: Mapping[NamedNode, Iterable[Triple]]) -> None:
-        # Every path below commits in ONE RocksDB transaction, so readers (snapshots) and a process killed at any
-        # moment see the old content or the new one, never a mix. The cheapest correct path is taken:
-        # - nothing to remove (a new wave): a single extend() of the new quads, all graphs together;
+        # Readers (snapshots) and a process killed at any moment see the old content or the new one, never a mix.
+        # Every path but the first commits in ONE RocksDB transaction. The cheapest correct path is taken:
+        # - nothing to remove and many triples (a new wave): bulk-loaded into the graphs, hidden until complete;
+        # - nothing to remove, few triples: a single extend() of the new quads, all graphs together;
         # - a small difference (a corrected file): one update request with DELETE DATA + INSERT DATA of the diff;
         # - otherwise: stage the new content, then DROP + MOVE in one update request (copies every triple: slow).
         # Materialising the new triples first also means a failing producer raises before anything is written.
         if all(self._is_empty(graph) for graph in graphs):
-            # A new wave: stream the quads into one transaction, no sets to build (a 10k-row survey is 800k
-            # triples). If the producer fails midway, the transaction is not committed: nothing is written.
-            self._store.extend(
-                Quad(t.subject, t.predicate, t.object, graph) for graph, triples in graphs.items() for t in triples
-            )
+            new_content = {graph: _as_sequence(triples) for graph, triples in graphs.items()}
+            if sum(len(triples) for triples in new_content.values()) >= BULK_MIN_TRIPLES:
+                self._load_hidden(new_content)
+            else:
+                self._store.extend(
+                    Quad(t.subject, t.predicate, t.object, graph)
+                    for graph, triples in new_content.items()
+                    for t in triples
+                )
             return
         new = {graph: set(triples) for graph, triples in graphs.items()}
         old = {graph: {q.triple for q in self._store.quads_for_pattern(None, None, None, graph)} for graph in new}
@@ -129,6 +164,34 @@ class OxigraphStore:
             self._store.update(" ;\n".join(operations))
             return
         self._swap_through_staging(new)
+
+    def _load_hidden(self, graphs: Mapping[NamedNode, Sequence[Triple]]) -> None:
+        # Atomic for readers without a transaction over the whole write: the graphs are marked pending (one
+        # transaction), bulk-loaded (no transaction: a crash leaves part of them), then unmarked all together
+        # (one transaction). Until then graphs() leaves them out, so no reader's dataset holds them; a failure
+        # removes what was loaded, and a crash leaves it to discard_staging() on the next writable open.
+        token = Literal(uuid.uuid4().hex)
+        markers = [Quad(graph, PENDING_LOAD, token, PENDING) for graph in graphs]
+        self._store.extend(markers)
+        try:
+            for graph, triples in graphs.items():
+                for chunk in _chunks(triples, BULK_CHUNK):
+                    self._store.bulk_extend(Quad(t.subject, t.predicate, t.object, graph) for t in chunk)
+        except BaseException:
+            for graph in graphs:
+                self._store.remove_graph(graph)
+            self._unmark(markers)
+            raise
+        self._unmark(markers)  # the publication: one transaction for every graph of the replace
+
+    def _unmark(self, markers: list[Quad]) -> None:
+        self._store.update(
+            "DELETE DATA { GRAPH " + str(PENDING) + " {\n"
+            + "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in markers)
+            + "\n} }"
+        )  # fmt: skip
+        if not self._loading():
+            self._store.remove_graph(PENDING)  # pyoxigraph keeps a named graph an update emptied
 
     def _is_empty(self, graph: NamedNode) -> bool:
         return next(iter(self._store.quads_for_pattern(None, None, None, graph)), None) is None
@@ -154,9 +217,10 @@ class OxigraphStore:
             self.discard_staging()
 
     def discard_staging(self) -> None:
-        """Remove staging graphs left by an interrupted replace (they are never part of any answer)."""
-        for graph in self._store.named_graphs():
-            if isinstance(graph, NamedNode) and graph.value.startswith(STAGING):
+        """Remove staging graphs and half-loaded graphs left by an interrupted replace (never part of any
+        answer), then the markers that hid the latter."""
+        with self._replace_lock:
+            for graph in sorted(hidden_graphs(self._store), key=lambda g: g == PENDING):  # the markers last
                 try:
                     self._store.remove_graph(graph)
                 finally:
@@ -190,7 +254,8 @@ class OxigraphStore:
 
     def graphs(self) -> list[NamedNode]:
         # pyoxigraph keeps a named graph that an update emptied; the port lists only graphs with content.
-        names = [g for g in self._store.named_graphs() if isinstance(g, NamedNode) and not g.value.startswith(STAGING)]
+        hidden = hidden_graphs(self._store)
+        names = [g for g in self._store.named_graphs() if isinstance(g, NamedNode) and g not in hidden]
         non_empty = [g for g in names if next(iter(self._store.quads_for_pattern(None, None, None, g)), None)]
         return sorted(non_empty, key=lambda g: g.value)
 
@@ -209,6 +274,15 @@ class OxigraphStore:
     def close(self) -> None:
         # pyoxigraph closes the store when the object is released; drop our reference now.
         self._store = None  # type: ignore[assignment]
+
+
+def _as_sequence(triples: Iterable[Triple]) -> Sequence[Triple]:
+    return triples if isinstance(triples, Sequence) else list(triples)
+
+
+def _chunks(triples: Sequence[Triple], size: int) -> Iterator[Sequence[Triple]]:
+    for start in range(0, len(triples), size):
+        yield triples[start : start + size]
 
 
 def serialize_triples(triples: Iterable[Triple], format: RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
