@@ -43,6 +43,9 @@ _ALT = NamedNode(SKOS + "altLabel")
 _BROADER = NamedNode(SKOS + "broader")
 
 
+_MATCHED_MAX = 100_000
+
+
 class VocabularyError(ValueError):
     """The vocabulary files cannot be loaded (missing, unparsable, or a scheme the ingest needs is absent)."""
 
@@ -65,6 +68,10 @@ class Scheme:
     broader: dict[NamedNode, NamedNode] = field(default_factory=dict)
     _index: dict[str, set[NamedNode]] = field(default_factory=dict)
     _display: dict[str, str] = field(default_factory=dict)  # normalised key -> text as written, for hints
+    # text -> its candidates: a survey repeats the same few answers in every row, and normalising one costs
+    # ~10 us (half the template checks of a 10,000-row file); bounded, so that a file of distinct junk cannot
+    # grow it without end
+    _matched: dict[str, tuple[NamedNode, ...]] = field(default_factory=dict)
 
     def add_key(self, text: str, concept: NamedNode, priority: int) -> None:
         key = normalise(text)
@@ -76,14 +83,23 @@ class Scheme:
         # Then without any space at all, after every exact key: "< 6m" is "<6m", "S 07" is "S07".
         self._index.setdefault(f"{priority + 3}:{key.replace(' ', '')}", set()).add(concept)
         self._display.setdefault(key, text)
+        self._matched.clear()
 
     def candidates(self, text: str) -> list[NamedNode]:
+        found = self._matched.get(text)
+        if found is None:
+            found = self._candidates(text)
+            if len(self._matched) < _MATCHED_MAX:
+                self._matched[text] = found
+        return list(found)
+
+    def _candidates(self, text: str) -> tuple[NamedNode, ...]:
         key = normalise(text)
         for priority in range(6):
             found = self._index.get(f"{priority}:{key if priority < 3 else key.replace(' ', '')}")
             if found:
-                return sorted(found, key=lambda c: c.value)
-        return []
+                return tuple(sorted(found, key=lambda c: c.value))
+        return ()
 
 
 class Vocabularies:

@@ -149,3 +149,16 @@ def test_the_project_vocabularies_have_every_notation_the_template_uses() -> Non
         "size": ["micro", "small", "medium", "large"],
     }.items():
         assert [n for n in notations if project.match(scheme, n) is None] == [], scheme
+
+
+def test_a_label_added_after_a_miss_is_matched_at_the_next_ask() -> None:
+    vocabularies = Vocabularies.load(FIXTURE)  # its own: the answers remembered are per scheme object
+    assert vocabularies.match("stage", "bottling line") is None
+    vocabularies.scheme("stage").add_key("bottling line", vocab("stage", "S07"), priority=2)
+    assert vocabularies.match("stage", "bottling line") == vocab("stage", "S07")
+
+
+def test_a_remembered_answer_cannot_be_changed_through_the_list_returned() -> None:
+    vocabularies = Vocabularies.load(FIXTURE)
+    vocabularies.candidates("stage", "S07").clear()
+    assert vocabularies.candidates("stage", "S07") == [vocab("stage", "S07")]

@@ -14,6 +14,7 @@ anonymous actor the whole statement goes to the restricted graph: free text can 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -55,8 +56,9 @@ OTHER_ANSWER_SUBJECTS: dict[str, tuple[NamedNode, NamedNode | None]] = {
 }
 
 
+@functools.cache
 def _bm(local: str) -> NamedNode:
-    return NamedNode(BM + local)
+    return NamedNode(BM + local)  # one object per name: made ~50 times per row otherwise
 
 
 @dataclass(frozen=True)
