@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from vcgraph.questions.service import collector_paused
+from vcgraph.collector import collector_paused
 
 
 def test_the_collector_is_off_inside_and_on_again_after_even_on_an_error() -> None:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 import re
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples
 
+from vcgraph.collector import collector_paused
 from vcgraph.config import Settings
 from vcgraph.questions.answer import QuestionAnswer, Row, SparqlTable, Term
 from vcgraph.questions.binding import bind
@@ -269,36 +267,6 @@ def _bound_key(bound: BoundParameters) -> tuple[Any, ...]:
         json.dumps(bound.echo, sort_keys=True, default=str),
         bound.lang,
     )
-
-
-_pause_lock = threading.Lock()
-_pauses = 0
-_collector_was_enabled = False
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while query rows are read and shaped (on again when the last of
-    concurrent callers leaves).
-
-    Every term pyoxigraph returns is an object the collector tracks, and the rows keep them: 350k rows are 2.5M
-    objects, and as they pile up the collector walks all of them again at each 25 % of growth (13 full
-    collections, 2.8 s of matchmaking-needs' 15 s at 10,000 organisations) to find no cycle: rows, terms and
-    answers have none. Reference counting still frees everything else as usual meanwhile.
-    """
-    global _pauses, _collector_was_enabled
-    with _pause_lock:
-        if _pauses == 0:
-            _collector_was_enabled = gc.isenabled()
-            gc.disable()
-        _pauses += 1
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _pauses -= 1
-            if _pauses == 0 and _collector_was_enabled:
-                gc.enable()
 
 
 def _whole_answer(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Triple
 
+from vcgraph.collector import collector_paused
 from vcgraph.config import Settings
 from vcgraph.curation.merges import load_merge_keys
 from vcgraph.namespaces import WAVE_ID, Minter
@@ -161,6 +162,19 @@ def check_survey(
     progress: Callable[[int, int], None] | None = None,
 ) -> CheckedSurvey:
     """Read, check and map a file; with ``quarantine``, drop the rows SHACL rejects and map the rest again."""
+    with collector_paused():  # 800k triples from 10,000 rows: see collector_paused
+        return _check_survey(settings, path, wave, reference, quarantine=quarantine, progress=progress)
+
+
+def _check_survey(
+    settings: Settings,
+    path: Path,
+    wave: str,
+    reference: ReferenceData,
+    *,
+    quarantine: bool,
+    progress: Callable[[int, int], None] | None,
+) -> CheckedSurvey:
     vocabularies = Vocabularies.from_triples(reference.vocabularies, required=SCHEMES)
     try:
         table = read_survey(path)
@@ -207,6 +221,19 @@ def ingest_survey(
     rows are in ``report.errors``, and ``report.written`` says whether anything was written.
     """
     check_wave_id(wave)
+    with collector_paused():  # the checked wave's triples are held until written: see collector_paused
+        return _ingest_survey(store, settings, path, wave, quarantine=quarantine, progress=progress)
+
+
+def _ingest_survey(
+    store: Store,
+    settings: Settings,
+    path: Path,
+    wave: str,
+    *,
+    quarantine: bool,
+    progress: Callable[[int, int], None] | None,
+) -> IngestReport:
     reference = load_reference_data(settings)
     checked = check_survey(settings, path, wave, reference, quarantine=quarantine, progress=progress)
     errors = sorted(set(checked.template.errors + checked.shacl.errors))
