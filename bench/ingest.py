@@ -52,6 +52,13 @@ class Clock:
 
 
 def run_stages(survey: Path, store_path: Path, workers: int | None) -> dict[str, object]:
+    from vcgraph.collector import collector_paused
+
+    with collector_paused():  # as ingest_survey runs these steps
+        return _run_stages(survey, store_path, workers)
+
+
+def _run_stages(survey: Path, store_path: Path, workers: int | None) -> dict[str, object]:
     from vcgraph.config import Settings
     from vcgraph.namespaces import Minter
     from vcgraph.rdf.mapping import map_records
