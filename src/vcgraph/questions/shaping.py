@@ -66,6 +66,25 @@ def actor_ref(row: Row, name: str = "actor") -> dict[str, Any] | None:
     return {"id": identifier, "label": term_json(row.get(label)), "anonymous": False}
 
 
+def ref_at(row: tuple[Any, ...], term_at: int, notation_at: int, label_at: int) -> dict[str, Any] | None:
+    """:func:`ref` for a row read as a tuple (:class:`~vcgraph.questions.service.Table`), columns by position."""
+    term = row[term_at]
+    if term is None:
+        return None
+    return {"id": term_json(term), "notation": term_json(row[notation_at]), "label": term_json(row[label_at])}
+
+
+def actor_ref_at(row: tuple[Any, ...], actor_at: int, label_at: int, visibility_at: int) -> dict[str, Any] | None:
+    """:func:`actor_ref` for a row read as a tuple, columns by position."""
+    term = row[actor_at]
+    if term is None:
+        return None
+    if row[visibility_at] == ANONYMOUS:
+        return {"id": None, "label": ANONYMOUS_LABEL, "anonymous": True}
+    identifier = term.value if type(term) is NamedNode else None
+    return {"id": identifier, "label": term_json(row[label_at]), "anonymous": False}
+
+
 def evidence(row: Row, wave: str | None, actor: str = "actor", statement: str = "statement") -> dict[str, Any]:
     """Which statement, from which organisation, wave and response backs an item.
 
