@@ -64,4 +64,4 @@ def test_a_column_the_table_lacks_is_named() -> None:
 def test_a_table_from_hand_written_rows_leaves_what_a_row_lacks_unbound() -> None:
     need = NamedNode("https://example.org/need")
     table = Table.from_rows(["need", "label"], [{"need": need}, {"label": Literal("x")}])
-    assert table.rows == [(need, None), (None, Literal("x"))]
+    assert list(table.rows) == [(need, None), (None, Literal("x"))]
