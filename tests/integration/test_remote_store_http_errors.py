@@ -16,7 +16,12 @@ from vcgraph.config import Settings
 from vcgraph.http.app import create_app
 from vcgraph.store.remote import RemoteSettings, RemoteStore
 
-pytestmark = pytest.mark.integration
+pytestmark = [
+    pytest.mark.integration,
+    # A pyoxigraph result may only be freed on the thread that made it; one kept alive by a failure's traceback
+    # was freed on the event loop's thread instead (PyO3 then leaks it and reports it as unraisable).
+    pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning"),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 GRAPH = NamedNode("https://w3id.org/vcgraph/graph/wave/2026-W1")

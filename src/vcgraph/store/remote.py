@@ -741,6 +741,7 @@ def _parse_answer(response: httpx.Response) -> QueryOutcome:
     if results_format is not None and b"nodeID://" in body:
         pattern = _VIRTUOSO_BNODE_XML if results_format == QueryResultsFormat.XML else _VIRTUOSO_BNODE_JSON
         body = pattern.sub(lambda match: match.group(0)[: -len(b"nodeID://")], body)
+    outcome: QueryOutcome | None = None
     try:
         if results_format is not None:
             outcome = parse_query_results(body, format=results_format)
@@ -760,4 +761,7 @@ def _parse_answer(response: httpx.Response) -> QueryOutcome:
         scratch.load(body, format=rdf_format)
         return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
     except SyntaxError as exc:
+        # Not kept alive by this frame in the exception's traceback: a pyoxigraph result may only be freed on the
+        # thread that made it, and the exception travels to the event loop's thread.
+        outcome = None
         raise TruncatedResult(f"the store's answer is cut or malformed ({media_type}): {exc}") from exc
