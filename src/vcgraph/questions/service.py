@@ -168,25 +168,16 @@ def solutions_to_rows(outcome: QuerySolutions) -> tuple[list[str], list[Row]]:
 
 
 def execute_rows(store: Store, dataset: Dataset, info: QuestionInfo, bound: BoundParameters) -> list[Row]:
-    """Run the question's query once per binding; rows of a repeated run carry the repeated value."""
-    rows: list[Row] = []
-    for binding in bound.bindings():
-        outcome = store.query(bind(info.text, binding), dataset=dataset)
-        if not isinstance(outcome, QuerySolutions):
-            raise CatalogError(f"{info.path.name}: a question must be a SELECT query")
-        _, run_rows = solutions_to_rows(outcome)
-        if bound.repeat_variable is not None:
-            repeated = binding[bound.repeat_variable]
-            for row in run_rows:
-                row.setdefault(bound.repeat_variable, repeated)
-        rows.extend(run_rows)
-    return rows
+    """Run the question's query once per binding; rows of a repeated run carry the repeated value (the rows of
+    :func:`execute_table`, as dicts)."""
+    table = execute_table(store, dataset, info, bound)
+    return [table.row(values) for values in table.rows]
 
 
 def execute_table(store: Store, dataset: Dataset, info: QuestionInfo, bound: BoundParameters) -> Table:
-    """:func:`execute_rows` as one :class:`Table` (a repeated run's value in a last column of its own), its rows
-    streamed: read them once. The first query runs now (its columns name the table's); a repeated question's
-    other runs start as the rows of the one before are used up."""
+    """Run the question's query once per binding, as one :class:`Table` (a repeated run's value in a last column
+    of its own, unless the query projects it), its rows streamed: read them once. The first query runs now (its
+    columns name the table's); a repeated question's other runs start as the rows of the one before are used up."""
     bindings = list(bound.bindings())
     outcomes = (store.query(bind(info.text, binding), dataset=dataset) for binding in bindings)
     first_outcome = next(outcomes, None)

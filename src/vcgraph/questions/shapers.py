@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from operator import itemgetter
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode
@@ -24,6 +25,7 @@ from vcgraph.questions.shaping import (
     ref,
     ref_at,
     sort_key_notation,
+    term_iri,
     value,
 )
 
@@ -924,7 +926,7 @@ def trends_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
     )  # fmt: skip
     needs: dict[tuple[str | None, ...], tuple[dict[str, Any], set[str]]] = {}
     for row in table.rows:
-        key = (_iri(row[actor_at]), _iri(row[stage_at]), _iri(row[technology_at]), _iri(row[class_at]))
+        key = (term_iri(row[actor_at]), term_iri(row[stage_at]), term_iri(row[technology_at]), term_iri(row[class_at]))
         entry = needs.get(key)
         if entry is None:
             entry = needs[key] = (
@@ -941,7 +943,7 @@ def trends_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
         side = str(term_json(row[side_at]))
         entry[1].add(side)
         if row[visibility_at] != ANONYMOUS:
-            entry[0][f"{side}_need"] = _iri(row[need_at])
+            entry[0][f"{side}_need"] = term_iri(row[need_at])
     keyed = []
     for need, seen in needs.values():
         status = "persisted" if seen == {"from", "to"} else ("appeared" if "to" in seen else "disappeared")
@@ -954,12 +956,8 @@ def trends_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
             str(item["actor"]["label"] or ""),
         )
         keyed.append((order, item))
-    keyed.sort(key=_first)  # stable: needs of equal keys keep the order of their first rows, as before
+    keyed.sort(key=itemgetter(0))  # stable: needs of equal keys keep the order of their first rows, as before
     return [item for _, item in keyed], None
-
-
-def _iri(term: Any) -> str | None:
-    return term.value if type(term) is NamedNode else None
 
 
 @shaper(
@@ -1155,9 +1153,5 @@ def vocabulary(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
             "level": term_json(row[level_at]),
         }
         keyed[concept] = ((order is None, order or 0, 0, natural(str(notation or "")), concept), item)
-    ordered = [item for _, item in sorted(keyed.values(), key=_first)]
+    ordered = [item for _, item in sorted(keyed.values(), key=itemgetter(0))]
     return ordered, None
-
-
-def _first(pair: tuple[Any, ...]) -> Any:
-    return pair[0]

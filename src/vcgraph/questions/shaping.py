@@ -26,8 +26,12 @@ def value(row: Row, name: str) -> Any:
 
 
 def iri(row: Row, name: str) -> str | None:
-    term = row.get(name)
-    return term.value if isinstance(term, NamedNode) else None
+    return term_iri(row.get(name))
+
+
+def term_iri(term: Any) -> str | None:
+    """The IRI of a term, None for anything else (a literal, a blank node, unbound)."""
+    return term.value if type(term) is NamedNode else None
 
 
 @lru_cache(maxsize=256)
@@ -38,16 +42,24 @@ def columns(name: str) -> tuple[str, str, str]:
 
 
 def ref(row: Row, name: str) -> dict[str, Any] | None:
-    """``{"id", "notation", "label"}`` of the thing in column ``name``, or None when it is unbound."""
-    term = row.get(name)
+    """``{"id", "notation", "label"}`` of the thing in column ``name``, or None when it is unbound (no
+    ``notation`` when the query has no notation column)."""
+    notation, label, _ = columns(name)
+    reference = _reference(row.get(name), row.get(notation), row.get(label))
+    if reference is not None and notation not in row:
+        del reference["notation"]
+    return reference
+
+
+def ref_at(row: tuple[Any, ...], term_at: int, notation_at: int, label_at: int) -> dict[str, Any] | None:
+    """:func:`ref` for a row read as a tuple (:class:`~vcgraph.questions.service.Table`), columns by position."""
+    return _reference(row[term_at], row[notation_at], row[label_at])
+
+
+def _reference(term: Any, notation: Any, label: Any) -> dict[str, Any] | None:
     if term is None:
         return None
-    notation, label, _ = columns(name)
-    out: dict[str, Any] = {"id": term_json(term)}
-    if notation in row:
-        out["notation"] = term_json(row[notation])
-    out["label"] = term_json(row.get(label))
-    return out
+    return {"id": term_json(term), "notation": term_json(notation), "label": term_json(label)}
 
 
 def is_anonymous(row: Row, name: str = "actor") -> bool:
@@ -56,33 +68,21 @@ def is_anonymous(row: Row, name: str = "actor") -> bool:
 
 def actor_ref(row: Row, name: str = "actor") -> dict[str, Any] | None:
     """An actor as it may appear in an answer: anonymous ones only as 'an anonymous actor', without IRI."""
-    term = row.get(name)
-    if term is None:
-        return None
     _, label, visibility = columns(name)
-    if row.get(visibility) == ANONYMOUS:
-        return {"id": None, "label": ANONYMOUS_LABEL, "anonymous": True}
-    identifier = term.value if type(term) is NamedNode else None
-    return {"id": identifier, "label": term_json(row.get(label)), "anonymous": False}
-
-
-def ref_at(row: tuple[Any, ...], term_at: int, notation_at: int, label_at: int) -> dict[str, Any] | None:
-    """:func:`ref` for a row read as a tuple (:class:`~vcgraph.questions.service.Table`), columns by position."""
-    term = row[term_at]
-    if term is None:
-        return None
-    return {"id": term_json(term), "notation": term_json(row[notation_at]), "label": term_json(row[label_at])}
+    return _actor(row.get(name), row.get(label), row.get(visibility))
 
 
 def actor_ref_at(row: tuple[Any, ...], actor_at: int, label_at: int, visibility_at: int) -> dict[str, Any] | None:
     """:func:`actor_ref` for a row read as a tuple, columns by position."""
-    term = row[actor_at]
+    return _actor(row[actor_at], row[label_at], row[visibility_at])
+
+
+def _actor(term: Any, label: Any, visibility: Any) -> dict[str, Any] | None:
     if term is None:
         return None
-    if row[visibility_at] == ANONYMOUS:
+    if visibility == ANONYMOUS:
         return {"id": None, "label": ANONYMOUS_LABEL, "anonymous": True}
-    identifier = term.value if type(term) is NamedNode else None
-    return {"id": identifier, "label": term_json(row[label_at]), "anonymous": False}
+    return {"id": term_iri(term), "label": term_json(label), "anonymous": False}
 
 
 def evidence(row: Row, wave: str | None, actor: str = "actor", statement: str = "statement") -> dict[str, Any]:

@@ -152,6 +152,7 @@ class CheckedSurvey:
     shacl: ValidationReport
 
 
+@collector_paused()  # the 800k triples of 10,000 rows are built and held: see collector_paused
 def check_survey(
     settings: Settings,
     path: Path,
@@ -162,19 +163,6 @@ def check_survey(
     progress: Callable[[int, int], None] | None = None,
 ) -> CheckedSurvey:
     """Read, check and map a file; with ``quarantine``, drop the rows SHACL rejects and map the rest again."""
-    with collector_paused():  # 800k triples from 10,000 rows: see collector_paused
-        return _check_survey(settings, path, wave, reference, quarantine=quarantine, progress=progress)
-
-
-def _check_survey(
-    settings: Settings,
-    path: Path,
-    wave: str,
-    reference: ReferenceData,
-    *,
-    quarantine: bool,
-    progress: Callable[[int, int], None] | None,
-) -> CheckedSurvey:
     vocabularies = Vocabularies.from_triples(reference.vocabularies, required=SCHEMES)
     try:
         table = read_survey(path)
@@ -205,6 +193,7 @@ def _check_survey(
     return CheckedSurvey(template, records, triples, shacl)
 
 
+@collector_paused()  # the checked wave's triples are held until written
 def ingest_survey(
     store: Store,
     settings: Settings,
@@ -221,19 +210,6 @@ def ingest_survey(
     rows are in ``report.errors``, and ``report.written`` says whether anything was written.
     """
     check_wave_id(wave)
-    with collector_paused():  # the checked wave's triples are held until written: see collector_paused
-        return _ingest_survey(store, settings, path, wave, quarantine=quarantine, progress=progress)
-
-
-def _ingest_survey(
-    store: Store,
-    settings: Settings,
-    path: Path,
-    wave: str,
-    *,
-    quarantine: bool,
-    progress: Callable[[int, int], None] | None,
-) -> IngestReport:
     reference = load_reference_data(settings)
     checked = check_survey(settings, path, wave, reference, quarantine=quarantine, progress=progress)
     errors = sorted(set(checked.template.errors + checked.shacl.errors))
