@@ -107,3 +107,57 @@ def test_a_cap_above_the_number_of_candidates_keeps_them_all() -> None:
         "product_class": None,
         "gmp": 1.0,
     }
+
+
+def technology_match(offer: str, trl: int | None) -> Row:
+    row: Row = {
+        "need": TECHNOLOGY_NEED,
+        "provider": NamedNode(ID + "actor/p1"),
+        "match": Literal("technology"),
+        "offer": NamedNode(ID + f"wave/2026-W2/response/R-p1/technology/{offer}"),
+    }
+    if trl is not None:
+        row["offer_trl"] = Literal(str(trl), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    return row
+
+
+TECHNOLOGY_NEED = NamedNode(ID + "wave/2026-W2/response/R-need/need/1")
+
+
+def test_a_candidate_matching_by_several_offers_is_ranked_by_its_best_trl_with_every_offer_as_evidence() -> None:
+    # One candidate, three match rows (the query gives one per matching offer): a narrower technology at TRL 8,
+    # the needed one at TRL 4, and the family; the best TRL (8) meets the minimum (6), whatever the row order.
+    rows: list[Row] = [
+        {
+            "need": TECHNOLOGY_NEED,
+            "actor": NamedNode(ID + "actor/needing"),
+            "actor_label": Literal("Needing Bio"),
+            "actor_visibility": NamedNode(VOCAB + "visibility/public"),
+            "technology": NamedNode(VOCAB + "technology/T04"),
+            "technology_notation": Literal("T04"),
+            "min_trl": Literal("6", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+        },
+        provider("p1", "Zeta", "gmp-ready"),
+        technology_match("T04.02", 8),
+        technology_match("T04", 4),
+        {**technology_match("T04.01", None), "match": Literal("technology-family")},
+    ]
+    store = OxigraphStore(None)
+    context = ShapeContext(store, Dataset(), BoundParameters(echo={"candidates": 20}), {})
+    for order in (rows, [*rows[:2], *reversed(rows[2:])]):
+        items, _ = _registry()["matchmaking-needs"].shape(Table.from_rows(COLUMNS, order), context)
+        (candidate,) = items[0]["candidates"]
+        assert candidate["best_trl"] == 8
+        assert candidate["breakdown"] == {
+            "stage": None,
+            "technology": 1.0,
+            "trl": 1.0,
+            "product_class": None,
+            "gmp": 0.5,
+        }
+        assert candidate["score"] == 2.5
+        assert candidate["meets_need"] is True
+        assert candidate["evidence"] == [
+            ID + f"wave/2026-W2/response/R-p1/technology/{t}" for t in ("T04", "T04.01", "T04.02")
+        ]
+    store.close()

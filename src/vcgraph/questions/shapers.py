@@ -275,25 +275,28 @@ def gaps_coverage(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
 
 GMP_SCORE = {"gmp-certified": 1.0, "gmp-ready": 0.5}
 
-# One candidate of one need while the match rows are read: one list, not a dict, with its offers' IRIs at its end
-# (one is made per (need, candidate), 340k of them from 10,000 organisations, next to 2.5M objects of the rows
-# that each collection of the garbage collector walks); only the candidates kept after ranking become dicts.
-_STAGE, _TECHNOLOGY, _FAMILY, _BEST_TRL, _CLASS, _OFFERS = range(6)
+# What a candidate matched, as bits of one small number (with the product-class match): one number per (need,
+# candidate) pair while the match rows are read, 340k pairs from 10,000 organisations.
+_STAGE_HIT, _TECHNOLOGY_HIT, _FAMILY_HIT, _CLASS_HIT = 1, 2, 4, 8
+_KINDS = {"stage": _STAGE_HIT, "technology": _TECHNOLOGY_HIT, "technology-family": _FAMILY_HIT}
+_KIND_OF: dict[Any, int] = {Literal(kind): hit for kind, hit in _KINDS.items()}
+_CRITERIA = ("stage", "technology", "trl", "product_class", "gmp")
+_TOP_SCORE = 100 * len(_CRITERIA)  # the best score in hundredths: each criterion scores at most 1
 
 
 def _fit(
-    need: dict[str, Any], candidate: list[Any], gmp_status: str | None
+    need: dict[str, Any], hits: int, best_trl: Any, gmp_status: str | None
 ) -> tuple[float | None, float | None, float | None, float | None, float]:
     """The fit of one candidate to one need, per criterion (None: the need does not ask for it): stage,
-    technology, TRL, product class, GMP."""
+    technology, TRL, product class, GMP. ``hits`` are the candidate's match bits, ``best_trl`` the best TRL of
+    the offers that matched the needed technology itself."""
     min_trl = need["min_trl"]
-    best_trl = candidate[_BEST_TRL]
     if need["technology"] is None:
         technology = None
-    elif candidate[_TECHNOLOGY]:
+    elif hits & _TECHNOLOGY_HIT:
         technology = 1.0
     else:
-        technology = 0.5 if candidate[_FAMILY] else 0.0
+        technology = 0.5 if hits & _FAMILY_HIT else 0.0
     if min_trl is None or need["technology"] is None:
         trl = None
     elif best_trl is None:
@@ -301,17 +304,12 @@ def _fit(
     else:
         trl = 1.0 if best_trl >= min_trl else round(best_trl / min_trl, 2)
     return (
-        None if need["stage"] is None else (1.0 if candidate[_STAGE] else 0.0),
+        None if need["stage"] is None else (1.0 if hits & _STAGE_HIT else 0.0),
         technology,
         trl,
-        None if need["product_class"] is None else (1.0 if candidate[_CLASS] else 0.0),
+        None if need["product_class"] is None else (1.0 if hits & _CLASS_HIT else 0.0),
         GMP_SCORE.get(str(gmp_status or ""), 0.0),
     )
-
-
-_CRITERIA = ("stage", "technology", "trl", "product_class", "gmp")
-_UNDESCRIBED: Any = object()
-_MATCHES: dict[Any, str] = {Literal(kind): kind for kind in ("stage", "technology", "technology-family")}
 
 
 @shaper(
@@ -347,10 +345,12 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
     how many there are in all.
 
     From 10,000 organisations this reads 350k rows into 340k (need, candidate) pairs, so the work per row and per
-    pair is a few lookups: the rows are read as tuples (a dict per row of 29 columns cost as much as the rest of
-    the shaping), in one pass, keyed by their terms (an IRI's text is made only for what is shown); a candidate
-    is a small list, its fit is computed once per need and distinct state (a need's candidates share a handful),
-    and the answer's dicts are built only for the kept candidates."""
+    pair is a few operations on small numbers: the rows are read as tuples, in one pass; each provider gets a
+    number when first met (hashing a pyoxigraph term is a call into the engine, and dicts keyed by terms spread
+    the pairs over memory: the ranking loop took twice as long); a pair is a list of its match bits, its best TRL
+    and its offers; a candidate's rank in its need is one integer, (best score - its score) * providers + its
+    place among ties, from a fit computed once per need and distinct state; and the answer's dicts are built only
+    for the kept candidates."""
     wave = ctx.wave_id()
     cap = int(ctx.params.echo["candidates"])
     need_at, provider_at, class_at, match_at, trl_at, offer_at = (
@@ -359,8 +359,9 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
     # Three kinds of rows: a candidate's details (no ?need), a need's details (no ?provider), and a match of the two.
     providers: dict[Any, tuple[Any, ...]] = {}
     need_rows: dict[Any, tuple[Any, ...]] = {}
-    candidates: dict[Any, dict[Any, list[Any]]] = {}  # need -> provider -> candidate, anonymous ones included
-    classes: dict[Any, bool] = {}
+    numbers: dict[Any, int] = {}  # provider -> its number, in the order met
+    candidates: dict[Any, dict[int, list[Any]]] = {}  # need -> provider number -> [bits, best TRL, offers...]
+    class_bits: dict[Any, int] = {}
     for row in table.rows:
         need_term, provider = row[need_at], row[provider_at]
         if type(need_term) is not NamedNode:
@@ -372,32 +373,31 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
         by_provider = candidates.get(need_term)
         if by_provider is None:
             by_provider = candidates[need_term] = {}
-        candidate = by_provider.get(provider)
+        number = numbers.get(provider)
+        if number is None:
+            number = numbers[provider] = len(numbers)
+        kind = _KIND_OF.get(row[match_at])
+        if kind is None:  # not one of the query's own literals: compared by value, as any other
+            kind = _KINDS.get(term_json(row[match_at]), 0)
+        candidate = by_provider.get(number)
         if candidate is None:
-            match_class = row[class_at]
-            product_class = classes.get(match_class)
-            if product_class is None:
-                product_class = classes[match_class] = bool(term_json(match_class))
-            candidate = by_provider[provider] = [False, False, False, None, product_class]
-        match = _MATCHES.get(row[match_at])
-        if match is None:  # not one of the query's own literals: compared by value, as any other
-            match = term_json(row[match_at])
-        if match == "stage":
-            candidate[_STAGE] = True
-        elif match == "technology":
-            candidate[_TECHNOLOGY] = True
+            class_match = row[class_at]
+            bits = class_bits.get(class_match)
+            if bits is None:
+                bits = class_bits[class_match] = _CLASS_HIT if term_json(class_match) else 0
+            candidate = by_provider[number] = [bits | kind, None]
+        else:
+            candidate[0] |= kind
+        if kind == _TECHNOLOGY_HIT:
             trl = term_json(row[trl_at])
-            if trl is not None and (candidate[_BEST_TRL] is None or trl > candidate[_BEST_TRL]):
-                candidate[_BEST_TRL] = trl
-        elif match == "technology-family":
-            candidate[_FAMILY] = True
+            if trl is not None and (candidate[1] is None or trl > candidate[1]):
+                candidate[1] = trl
         offer = row[offer_at]
-        if type(offer) is NamedNode and offer not in candidate[_OFFERS:]:
+        if type(offer) is NamedNode and (len(candidate) == 2 or offer not in candidate[2:]):
             candidate.append(offer)
-    # per provider, looked up once per candidate: None for an anonymous one, else (IRI, label, GMP status, the
-    # label as ranked)
-    # (from the detail rows, one per provider of the partner region, not from the 340k candidates at 10,000
-    # organisations; a candidate without a detail row is filled in when met)
+
+    # Per provider number: what is shown of it (None for an anonymous one) from its detail row (a candidate
+    # without one is shown by its IRI), its place in the order of ties, and a number for its GMP status.
     def described(provider: Any, details: tuple[Any, ...] | None) -> tuple[str, Any, Any, str] | None:
         provider_row: Row = {} if details is None else table.row(details)
         label = value(provider_row, "provider_label")
@@ -405,38 +405,54 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
             return None
         return (provider.value, label, value(provider_row, "provider_gmp_notation"), str(label or ""))
 
-    known = {provider: described(provider, details) for provider, details in providers.items() if provider is not None}
+    shown_as = [described(provider, providers.get(provider)) for provider in numbers]  # in the order of numbers
+    ties = sorted((found[3], found[0], number) for number, found in enumerate(shown_as) if found is not None)
+    place = [-1] * len(shown_as)  # -1: anonymous, never ranked
+    number_at = [0] * len(ties)
+    for index, (_, _, number) in enumerate(ties):
+        place[number], number_at[index] = index, number
+    gmp_numbers: dict[Any, int] = {}
+    gmp_of = [0 if found is None else gmp_numbers.setdefault(found[2], len(gmp_numbers)) for found in shown_as]
+    gmp_status = {number: status for status, number in gmp_numbers.items()}
+    width = len(ties) or 1
     items = []
     for need_term, need_row in need_rows.items():
         need = _need_item(table.row(need_row), wave)
-        # (score, max_score, meets_need, breakdown) by what decides them: the same for many candidates of a need
-        fits: dict[tuple[Any, ...], tuple[float, int, bool, dict[str, float | None]]] = {}
+        by_provider = candidates.get(need_term, {})
+        # (rank base, (score, max_score, meets_need, breakdown)) by what decides them: shared by many candidates
+        fits: dict[tuple[int, Any, int], tuple[int, tuple[float, int, bool, dict[str, float | None]]]] = {}
         ranked = []
         anonymous = 0
-        for provider, candidate in candidates.get(need_term, {}).items():
-            found = known.get(provider, _UNDESCRIBED)
-            if found is _UNDESCRIBED:
-                found = known[provider] = described(provider, None)
-            if found is None:
+        for number, candidate in by_provider.items():
+            index = place[number]
+            if index < 0:
                 anonymous += 1  # anonymous actors cannot be contacted: counted, never proposed
                 continue
-            state = (candidate[0], candidate[1], candidate[2], candidate[3], candidate[4], found[2])
+            state = (candidate[0], candidate[1], gmp_of[number])
             scored = fits.get(state)
             if scored is None:
-                fit = _fit(need, candidate, found[2])
+                fit = _fit(need, candidate[0], candidate[1], gmp_status[state[2]])
                 present = [v for v in fit if v is not None]
+                score = round(sum(present), 2)  # hundredths: round(score * 100) orders the scores exactly
                 scored = fits[state] = (
-                    round(sum(present), 2),
-                    len(present),
-                    all(v == 1.0 for v in fit[:3] if v is not None),
-                    dict(zip(_CRITERIA, fit, strict=True)),
+                    (_TOP_SCORE - round(score * 100)) * width,
+                    (
+                        score,
+                        len(present),
+                        all(v == 1.0 for v in fit[:3] if v is not None),
+                        dict(zip(_CRITERIA, fit, strict=True)),
+                    ),
                 )
-            # the IRI is unique within a need: the tuples never compare further
-            ranked.append((-scored[0], found[3], found[0], found, scored, candidate))
+            ranked.append(scored[0] + index)
         kept = heapq.nsmallest(cap, ranked) if len(ranked) > cap else sorted(ranked)
         shown = []
-        for _, _, _, (provider_iri, label, gmp_status, _), scored, candidate in kept:
-            score, max_score, meets_need, breakdown = scored
+        for rank in kept:
+            number = number_at[rank % width]
+            candidate = by_provider[number]
+            found = shown_as[number]
+            assert found is not None  # only placed candidates are ranked
+            provider_iri, label, gmp, _ = found
+            score, max_score, meets_need, breakdown = fits[(candidate[0], candidate[1], gmp_of[number])][1]
             shown.append(
                 {
                     "actor": {"id": provider_iri, "label": label, "anonymous": False},
@@ -444,9 +460,9 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
                     "max_score": max_score,
                     "meets_need": meets_need,
                     "breakdown": dict(breakdown),  # a copy: no two items share a dict
-                    "best_trl": candidate[_BEST_TRL],
-                    "gmp_status": gmp_status,
-                    "evidence": sorted([offer.value for offer in candidate[_OFFERS:] if offer.value]),
+                    "best_trl": candidate[1],
+                    "gmp_status": gmp,
+                    "evidence": sorted([offer.value for offer in candidate[2:] if offer.value]),
                 }
             )
         need["candidates"] = shown
