@@ -282,6 +282,7 @@ _KINDS = {"stage": _STAGE_HIT, "technology": _TECHNOLOGY_HIT, "technology-family
 _KIND_OF: dict[Any, int] = {Literal(kind): hit for kind, hit in _KINDS.items()}
 _CRITERIA = ("stage", "technology", "trl", "product_class", "gmp")
 _TOP_SCORE = 100 * len(_CRITERIA)  # the best score in hundredths: each criterion scores at most 1
+_UNSEEN: Any = object()
 
 
 def _fit(
@@ -361,7 +362,8 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
     need_rows: dict[Any, tuple[Any, ...]] = {}
     numbers: dict[Any, int] = {}  # provider -> its number, in the order met
     candidates: dict[Any, dict[int, list[Any]]] = {}  # need -> provider number -> [bits, best TRL, offers...]
-    class_bits: dict[Any, int] = {}
+    class_bits: dict[Any, int] = {}  # a product-class match term -> its bit
+    trl_values: dict[Any, Any] = {None: None}  # a TRL term -> its number (converting one is a call per row)
     for row in table.rows:
         need_term, provider = row[need_at], row[provider_at]
         if type(need_term) is not NamedNode:
@@ -379,21 +381,27 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
         kind = _KIND_OF.get(row[match_at])
         if kind is None:  # not one of the query's own literals: compared by value, as any other
             kind = _KINDS.get(term_json(row[match_at]), 0)
+        trl = None
+        if kind == _TECHNOLOGY_HIT:  # only the needed technology itself (or a narrower one) counts for the TRL
+            trl_term = row[trl_at]
+            trl = trl_values.get(trl_term, _UNSEEN)
+            if trl is _UNSEEN:
+                trl = trl_values[trl_term] = term_json(trl_term)
+        offer = row[offer_at]
+        if type(offer) is not NamedNode:
+            offer = None
         candidate = by_provider.get(number)
-        if candidate is None:
+        if candidate is None:  # most pairs have one match row: one list of three, made once
             class_match = row[class_at]
             bits = class_bits.get(class_match)
             if bits is None:
                 bits = class_bits[class_match] = _CLASS_HIT if term_json(class_match) else 0
-            candidate = by_provider[number] = [bits | kind, None]
-        else:
-            candidate[0] |= kind
-        if kind == _TECHNOLOGY_HIT:
-            trl = term_json(row[trl_at])
-            if trl is not None and (candidate[1] is None or trl > candidate[1]):
-                candidate[1] = trl
-        offer = row[offer_at]
-        if type(offer) is NamedNode and (len(candidate) == 2 or offer not in candidate[2:]):
+            by_provider[number] = [bits | kind, trl, offer]
+            continue
+        candidate[0] |= kind
+        if trl is not None and (candidate[1] is None or trl > candidate[1]):
+            candidate[1] = trl
+        if offer is not None and offer not in candidate[2:]:
             candidate.append(offer)
 
     # Per provider number: what is shown of it (None for an anonymous one) from its detail row (a candidate
@@ -462,7 +470,7 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
                     "breakdown": dict(breakdown),  # a copy: no two items share a dict
                     "best_trl": candidate[1],
                     "gmp_status": gmp,
-                    "evidence": sorted([offer.value for offer in candidate[2:] if offer.value]),
+                    "evidence": sorted([offer.value for offer in candidate[2:] if offer is not None and offer.value]),
                 }
             )
         need["candidates"] = shown
