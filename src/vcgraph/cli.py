@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from vcgraph import __version__
 from vcgraph.config import Settings, load_settings
@@ -33,8 +34,11 @@ app = typer.Typer(
 ontology_app = typer.Typer(help="Tools for the ontology's maintainers.", no_args_is_help=True)
 app.add_typer(ontology_app, name="ontology")
 
-out = Console()
-err = Console(stderr=True)
+# What is printed names the user's files, columns and answers (a LimeSurvey "Q5[other]", a path): never read as rich
+# markup (which dropped "[other]"), and never hard-wrapped mid-message at the console's width (a message must
+# survive a grep); the two prefixes are styled as Text.
+out = Console(markup=False, soft_wrap=True)
+err = Console(stderr=True, markup=False, soft_wrap=True)
 
 StoreOption = Annotated[
     str | None,
@@ -43,7 +47,7 @@ StoreOption = Annotated[
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False)
     raise typer.Exit(code)
 
 
@@ -142,7 +146,7 @@ def ingest(
             progress.stop()
             fail(str(exc))
     for warning in report.warnings:
-        err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        err.print(Text.assemble(("warning:", "yellow"), " ", warning), highlight=False)
     for problem in report.errors:
         err.print(str(problem), highlight=False, markup=False)
     out.print(report.summary(), highlight=False)

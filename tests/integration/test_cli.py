@@ -75,6 +75,17 @@ def test_ingest_of_a_missing_file_exits_2(demo_store: str, tmp_path: Path) -> No
     assert "no such file" in output
 
 
+def test_an_error_naming_a_long_path_with_brackets_is_printed_whole_on_one_line(
+    demo_store: str, tmp_path: Path
+) -> None:
+    # Exports are named after their questions ("Q5[other]"): the name is text, not console markup, and a message
+    # longer than the console is not cut into lines (it once read "nope.csv: no" / "such file").
+    missing = tmp_path / ("survey-export-" + "x" * 120 + "-Q5[other].csv")
+    code, output = run("ingest", str(missing), "--wave", "2026-W1", "--store", demo_store)
+    assert code == 2
+    assert f"error: {missing}: no such file" in output.splitlines()
+
+
 def test_ingest_with_a_bad_wave_id_exits_2(demo_store: str) -> None:
     code, output = run("ingest", str(DEMO), "--wave", "../etc", "--store", demo_store)
     assert code == 2

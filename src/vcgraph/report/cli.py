@@ -11,17 +11,19 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from vcgraph.config import load_settings
 from vcgraph.report.build import LANGUAGES, ReportError, build_report
 from vcgraph.store import StoreError, open_store
 
-_out = Console()
-_err = Console(stderr=True)
+# markup off and no hard wrap: see vcgraph.cli (messages name user columns such as "Q5[other]")
+_out = Console(markup=False, soft_wrap=True)
+_err = Console(stderr=True, markup=False, soft_wrap=True)
 
 
 def _fail(message: str) -> NoReturn:
-    _err.print(f"[bold red]error:[/] {message}", highlight=False)
+    _err.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False)
     raise typer.Exit(2)
 
 
