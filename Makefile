@@ -10,7 +10,7 @@ PORT ?= 8000
 SHARED ?= ../shared
 
 .PHONY: run test install demo serve lint typecheck ontology-check conformance bench clean \
-	oxigraph-server virtuoso test-virtuoso bench-remote
+	oxigraph-server virtuoso test-virtuoso bench-remote bench-engines
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,7 +64,13 @@ test-virtuoso: $(STAMP)
 	VCGRAPH_TEST_VIRTUOSO=1 $(BIN)/pytest tests/integration/test_remote_store_port.py tests/integration/test_questions_parity.py -k virtuoso
 
 bench-remote: $(STAMP)
+	$(VIRTUOSO_INSTALLED)
 	$(BIN)/python bench/remote_store.py --virtuoso --write
+
+## bench-engines: every question on the embedded store, Oxigraph server and Virtuoso at 1k and 10k organisations
+bench-engines: $(STAMP)
+	$(VIRTUOSO_INSTALLED)
+	$(BIN)/python bench/engines.py --engines embedded,oxigraph,virtuoso --write
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
