@@ -584,8 +584,8 @@ def report(
         "",
         f"`python bench/endpoints.py --organisations {args.organisations} --seconds {args.seconds:g} "
         f"--rounds {args.rounds}` "
-        f"({started:%Y-%m-%d %H:%M} UTC; {version_text}). Machine: {os.cpu_count()} cores shared with other "
-        "engineers' work (test runs, other benchmarks) and with the load generator; load average at start "
+        f"({started:%Y-%m-%d %H:%M} UTC; {version_text}). Machine: {os.cpu_count()} cores, shared with the load "
+        "generator and whatever else runs (the load averages tell); load average at start "
         f"{load_at_start[0]:.2f} / {load_at_start[1]:.2f} / {load_at_start[2]:.2f} (1 / 5 / 15 min), and before "
         "each run in the table.",
         "",
