@@ -34,13 +34,12 @@ import json
 import os
 import platform
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,6 +49,7 @@ from pyoxigraph import RdfFormat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import questions as question_bench
+from remote_store import free_port
 
 from vcgraph.config import Settings
 from vcgraph.store.oxigraph import OxigraphStore
@@ -102,18 +102,14 @@ class EngineRun:
 # ------------------------------------------------------------------------------------ engines
 
 
+@dataclass
 class Engine:
     """A loaded engine: the Store adapter vcgraph uses for it, and how to read its memory and stop it."""
 
-    def __init__(self, store: Store, stop: Callable[[], None], peak_mb: Callable[[], float | None], memory_of: str):
-        self.store, self.stop, self.peak_mb, self.memory_of = store, stop, peak_mb, memory_of
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    store: Store
+    stop: Callable[[], None]
+    peak_mb: Callable[[], float | None]
+    memory_of: str
 
 
 def vm_hwm_mb(pid: int) -> float | None:
@@ -167,18 +163,13 @@ def _wait_for(url: str, process: subprocess.Popen[bytes] | None, seconds: float)
 
 def start_oxigraph(nquads: Path, workdir: Path, timeout: float) -> tuple[Engine, float]:
     location = workdir / "oxigraph"
-    loaded: list[subprocess.CompletedProcess[str]] = []
-    load_s = timed(
-        lambda: loaded.append(
-            subprocess.run(
-                [str(OXIGRAPH), "load", "--location", str(location), "--file", str(nquads)],
-                capture_output=True,
-                text=True,
-            )
-        )
+    started = time.perf_counter()
+    loaded = subprocess.run(
+        [str(OXIGRAPH), "load", "--location", str(location), "--file", str(nquads)], capture_output=True, text=True
     )
-    if loaded[0].returncode != 0:
-        raise RuntimeError(f"oxigraph load failed: {loaded[0].stderr.strip()[-500:]}")
+    load_s = time.perf_counter() - started
+    if loaded.returncode != 0:
+        raise RuntimeError(f"oxigraph load failed: {loaded.stderr.strip()[-500:]}")
     port = free_port()
     log = (workdir / "oxigraph.log").open("wb")
     process = subprocess.Popen(
@@ -240,26 +231,14 @@ def start_virtuoso(nquads: Path, workdir: Path, timeout: float) -> tuple[Engine,
     values = dict(
         line.removeprefix("export ").split("=", 1) for line in started.stdout.splitlines() if line.startswith("export ")
     )
-    loaded: list[subprocess.CompletedProcess[str]] = []
-    load_s = timed(
-        lambda: loaded.append(
-            subprocess.run([script, "load", str(nquads)], env=env, capture_output=True, text=True, timeout=3600)
-        )
-    )
-    if loaded[0].returncode != 0:
+    started_loading = time.perf_counter()
+    loaded = subprocess.run([script, "load", str(nquads)], env=env, capture_output=True, text=True, timeout=3600)
+    load_s = time.perf_counter() - started_loading
+    if loaded.returncode != 0:
         stop()
-        raise RuntimeError(f"virtuoso bulk load failed: {loaded[0].stderr.strip()[-500:]}")
-    settings = RemoteSettings(
-        query_url=values["VCGRAPH_STORE"],
-        update_url=values["VCGRAPH_UPDATE_URL"],
-        gsp_url=values["VCGRAPH_GSP_URL"],
-        user=values["VCGRAPH_STORE_USER"],
-        password=values["VCGRAPH_STORE_PASSWORD"],
-        auth_scheme="digest",
-        default_graph_iri=values["VCGRAPH_STORE_DEFAULT_GRAPH"],
-        graph_prefixes=(values["VCGRAPH_STORE_GRAPH_PREFIXES"],),
-        timeout=timeout,
-    )
+        raise RuntimeError(f"virtuoso bulk load failed: {loaded.stderr.strip()[-500:]}")
+    # what `scripts/virtuoso.sh start` prints (export VCGRAPH_...=...), read as vcgraph reads its environment
+    settings = replace(RemoteSettings.from_environment(values["VCGRAPH_STORE"], values), timeout=timeout)
 
     def peak() -> float | None:
         # virtuoso.lck holds VIRT_PID=<pid> while the server runs (as scripts/virtuoso.sh reads it)

@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -211,17 +211,7 @@ def start_virtuoso(directory: Path) -> Server:
         line.removeprefix("export ").split("=", 1) for line in started.stdout.splitlines() if line.startswith("export ")
     )
 
-    settings = RemoteSettings(
-        query_url=values["VCGRAPH_STORE"],
-        update_url=values["VCGRAPH_UPDATE_URL"],
-        gsp_url=values["VCGRAPH_GSP_URL"],
-        user=values["VCGRAPH_STORE_USER"],
-        password=values["VCGRAPH_STORE_PASSWORD"],
-        auth_scheme="digest",
-        default_graph_iri=values["VCGRAPH_STORE_DEFAULT_GRAPH"],
-        graph_prefixes=(values["VCGRAPH_STORE_GRAPH_PREFIXES"],),
-        timeout=600,
-    )
+    settings = replace(RemoteSettings.from_environment(values["VCGRAPH_STORE"], values), timeout=600)
     return Server(settings.query_url, settings.update_url or "", settings.gsp_url or "", stop, settings)
 
 

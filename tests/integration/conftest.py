@@ -149,17 +149,7 @@ class VirtuosoServer:
     def remote_settings(self, **overrides: Any) -> RemoteSettings:
         """What a RemoteStore needs to reach this Virtuoso, as `scripts/virtuoso.sh env` says (digest auth as dba,
         a named graph standing for the default graph, only vcgraph's graphs listed), with ``overrides``."""
-        env = self.settings
-        configured = RemoteSettings(
-            query_url=env["VCGRAPH_STORE"],
-            update_url=env["VCGRAPH_UPDATE_URL"],
-            gsp_url=env["VCGRAPH_GSP_URL"],
-            user=env["VCGRAPH_STORE_USER"],
-            password=env["VCGRAPH_STORE_PASSWORD"],
-            auth_scheme="digest",
-            default_graph_iri=env["VCGRAPH_STORE_DEFAULT_GRAPH"],
-            graph_prefixes=tuple(env["VCGRAPH_STORE_GRAPH_PREFIXES"].split()),
-        )
+        configured = RemoteSettings.from_environment(self.settings["VCGRAPH_STORE"], self.settings)
         return replace(configured, **overrides)
 
 

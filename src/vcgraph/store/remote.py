@@ -117,13 +117,14 @@ class RemoteSettings:
     graphs_ttl: float = 0.0
 
     @classmethod
-    def from_environment(cls, query_url: str) -> RemoteSettings:
-        """Settings for ``query_url`` (``VCGRAPH_STORE``) from the other ``VCGRAPH_*`` variables.
+    def from_environment(cls, query_url: str, env: Mapping[str, str] | None = None) -> RemoteSettings:
+        """Settings for ``query_url`` (``VCGRAPH_STORE``) from the other ``VCGRAPH_*`` variables of ``env``
+        (default: the process environment; given, only it is read, e.g. what ``scripts/virtuoso.sh env`` prints).
 
         ``VCGRAPH_UPDATE_URL`` defaults to the query URL with its final ``/query`` replaced by ``/update``
         (Oxigraph server, Fuseki), else to the query URL itself (Virtuoso serves both on ``/sparql``).
         """
-        env = os.environ
+        env = os.environ if env is None else env
         update_url = env.get("VCGRAPH_UPDATE_URL") or _default_update_url(query_url)
         auth = env.get("VCGRAPH_STORE_AUTH", "basic").lower()
         if auth not in ("basic", "digest"):
