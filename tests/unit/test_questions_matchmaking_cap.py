@@ -34,10 +34,11 @@ def provider(key: str, label: str | None, gmp: str | None, visibility: str = "pu
 
 
 def match(key: str) -> Row:
+    """An offer of stage S05 (the query gives the partner region's offers of each needed stage, not pairs)."""
     return {
-        "need": NEED,
         "provider": NamedNode(ID + "actor/" + key),
         "match": Literal("stage"),
+        "matched": NamedNode(VOCAB + "stage/S05"),
         "offer": NamedNode(ID + f"wave/2026-W2/response/R-{key}/stage/S05"),
     }
 
@@ -73,10 +74,10 @@ FULL_ORDER = [
 ]
 
 
-def shape(candidates: int) -> dict[str, Any]:
+def shape(candidates: int, rows: list[Row] = ROWS) -> dict[str, Any]:
     store = OxigraphStore(None)
     context = ShapeContext(store, Dataset(), BoundParameters(echo={"candidates": candidates}), {})
-    items, _ = _registry()["matchmaking-needs"].shape(Table.from_rows(COLUMNS, ROWS), context)
+    items, _ = _registry()["matchmaking-needs"].shape(Table.from_rows(COLUMNS, rows), context)
     store.close()
     assert len(items) == 1
     return items[0]
@@ -110,10 +111,11 @@ def test_a_cap_above_the_number_of_candidates_keeps_them_all() -> None:
 
 
 def technology_match(offer: str, trl: int | None) -> Row:
+    """An offer of p1 that matches the needed technology T04."""
     row: Row = {
-        "need": TECHNOLOGY_NEED,
         "provider": NamedNode(ID + "actor/p1"),
         "match": Literal("technology"),
+        "matched": NamedNode(VOCAB + "technology/T04"),
         "offer": NamedNode(ID + f"wave/2026-W2/response/R-p1/technology/{offer}"),
     }
     if trl is not None:
@@ -122,10 +124,11 @@ def technology_match(offer: str, trl: int | None) -> Row:
 
 
 TECHNOLOGY_NEED = NamedNode(ID + "wave/2026-W2/response/R-need/need/1")
+FAMILY = NamedNode(VOCAB + "technology/family-of-T04")
 
 
 def test_a_candidate_matching_by_several_offers_is_ranked_by_its_best_trl_with_every_offer_as_evidence() -> None:
-    # One candidate, three match rows (the query gives one per matching offer): a narrower technology at TRL 8,
+    # One candidate, three offer rows (the query gives one per matching offer): a narrower technology at TRL 8,
     # the needed one at TRL 4, and the family; the best TRL (8) meets the minimum (6), whatever the row order.
     rows: list[Row] = [
         {
@@ -135,12 +138,13 @@ def test_a_candidate_matching_by_several_offers_is_ranked_by_its_best_trl_with_e
             "actor_visibility": NamedNode(VOCAB + "visibility/public"),
             "technology": NamedNode(VOCAB + "technology/T04"),
             "technology_notation": Literal("T04"),
+            "family": FAMILY,  # hand-made rows: only the keys that join needs to offers matter here
             "min_trl": Literal("6", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
         },
         provider("p1", "Zeta", "gmp-ready"),
         technology_match("T04.02", 8),
         technology_match("T04", 4),
-        {**technology_match("T04.01", None), "match": Literal("technology-family")},
+        {**technology_match("T04.01", None), "match": Literal("technology-family"), "matched": FAMILY},
     ]
     store = OxigraphStore(None)
     context = ShapeContext(store, Dataset(), BoundParameters(echo={"candidates": 20}), {})
@@ -161,3 +165,45 @@ def test_a_candidate_matching_by_several_offers_is_ranked_by_its_best_trl_with_e
             ID + f"wave/2026-W2/response/R-p1/technology/{t}" for t in ("T04", "T04.01", "T04.02")
         ]
     store.close()
+
+
+def test_the_actor_who_declared_a_need_is_never_its_own_candidate() -> None:
+    # the needing actor also offers S05 in the partner region (a region inside its own, or anywhere)
+    rows = [*ROWS, provider("needing", "Needing Bio", "gmp-certified"), match("needing")]
+    need = shape(20, rows)
+    assert ranking(need) == FULL_ORDER
+    assert need["candidate_count"] == 5
+
+
+def test_candidates_of_equal_score_reached_by_different_criteria_are_ordered_by_label() -> None:
+    # A need for S05 and product class P01: "Iota" has the stage and the class (1 + 1 + GMP 0), "Kappa" the stage
+    # and GMP certification (1 + 0 + 1): both score 2.0 and Iota comes first by label, whatever the criteria.
+    need_row = {**ROWS[0], "product_class": NamedNode(VOCAB + "product-class/P01")}
+    rows = [
+        need_row,
+        provider("i", "Iota", None),
+        provider("k", "Kappa", "gmp-certified"),
+        provider("z", "Zeta", None),
+        {"provider": NamedNode(ID + "actor/i"), "provider_class": NamedNode(VOCAB + "product-class/P01")},
+        *(match(key) for key in ("k", "i", "z")),
+    ]
+    assert ranking(shape(1, rows)) == [("Iota", 2.0, "i")]
+    assert ranking(shape(20, rows)) == [("Iota", 2.0, "i"), ("Kappa", 2.0, "k"), ("Zeta", 1.0, "z")]
+
+
+def test_a_need_with_two_stages_has_the_providers_of_either_as_candidates() -> None:
+    other = {**match("p1"), "matched": NamedNode(VOCAB + "stage/S06"), "offer": NamedNode(ID + "offer/p1/S06")}
+    # the engine gives a need with two stages two detail rows, one per stage
+    second_stage = {**ROWS[0], "stage": NamedNode(VOCAB + "stage/S06"), "stage_notation": Literal("S06")}
+    rows = [
+        ROWS[0],
+        second_stage,
+        *ROWS[1:6],
+        provider("p7", "Eta", None),
+        {**other, "provider": NamedNode(ID + "actor/p7")},
+    ]
+    rows += [match(key) for key in ("p5", "p4", "p3", "p2", "p1")] + [other]
+    need = shape(20, rows)
+    assert need["candidate_count"] == 6  # p1..p5 by S05, p7 by S06 (p1 by both)
+    (p1,) = [c for c in need["candidates"] if c["actor"]["label"] == "Zeta"]
+    assert p1["evidence"] == sorted([ID + "offer/p1/S06", ID + "wave/2026-W2/response/R-p1/stage/S05"])

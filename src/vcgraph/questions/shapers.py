@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import defaultdict
+from collections.abc import Iterable
 from operator import itemgetter
 from typing import Any
 
@@ -275,14 +277,21 @@ def gaps_coverage(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
 
 GMP_SCORE = {"gmp-certified": 1.0, "gmp-ready": 0.5}
 
-# What a candidate matched, as bits of one small number (with the product-class match): one number per (need,
-# candidate) pair while the match rows are read, 340k pairs from 10,000 organisations.
+# What a candidate matched, as bits of one small number (with the product-class match).
 _STAGE_HIT, _TECHNOLOGY_HIT, _FAMILY_HIT, _CLASS_HIT = 1, 2, 4, 8
 _KINDS = {"stage": _STAGE_HIT, "technology": _TECHNOLOGY_HIT, "technology-family": _FAMILY_HIT}
 _KIND_OF: dict[Any, int] = {Literal(kind): hit for kind, hit in _KINDS.items()}
 _CRITERIA = ("stage", "technology", "trl", "product_class", "gmp")
 _TOP_SCORE = 100 * len(_CRITERIA)  # the best score in hundredths: each criterion scores at most 1
 _UNSEEN: Any = object()
+_NO_OFFERS: dict[int, list[Any]] = {}
+# What a candidate that does not match the needed technology can have matched: stage, family, product class.
+_RESIDUAL_HITS = tuple(
+    stage | family | product_class
+    for stage in (_STAGE_HIT, 0)
+    for family in (_FAMILY_HIT, 0)
+    for product_class in (_CLASS_HIT, 0)
+)
 
 
 def _fit(
@@ -311,6 +320,40 @@ def _fit(
         None if need["product_class"] is None else (1.0 if hits & _CLASS_HIT else 0.0),
         GMP_SCORE.get(str(gmp_status or ""), 0.0),
     )
+
+
+_Fits = dict[tuple[int, Any, int], tuple[int, tuple[float, int, bool, dict[str, float | None]]]]
+
+
+def _hits(bit: int, stage_set: int, technology_set: int, family_set: int, class_set: int) -> int:
+    """The match bits of the candidate whose bit is ``bit``, from the sets of one need's candidates."""
+    return (
+        (_STAGE_HIT if stage_set & bit else 0)
+        | (_TECHNOLOGY_HIT if technology_set & bit else 0)
+        | (_FAMILY_HIT if family_set & bit else 0)
+        | (_CLASS_HIT if class_set & bit else 0)
+    )
+
+
+def _scored(fits: _Fits, need: dict[str, Any], state: tuple[int, Any, int], gmp_status: Any, width: int) -> int:
+    """The rank base, (best score - score) * width, of a candidate in ``state`` (match bits, best TRL, GMP
+    number); the fit behind it is kept in ``fits`` as (rank base, (score, max_score, meets_need, breakdown)),
+    computed once per need and state: many candidates share one."""
+    found = fits.get(state)
+    if found is None:
+        fit = _fit(need, state[0], state[1], gmp_status)
+        present = [v for v in fit if v is not None]
+        score = round(sum(present), 2)  # hundredths: round(score * 100) orders the scores exactly
+        found = fits[state] = (
+            (_TOP_SCORE - round(score * 100)) * width,
+            (
+                score,
+                len(present),
+                all(v == 1.0 for v in fit[:3] if v is not None),
+                dict(zip(_CRITERIA, fit, strict=True)),
+            ),
+        )
+    return found[0]
 
 
 @shaper(
@@ -345,67 +388,101 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
     """Each need with its ``candidates`` best candidates by fit (ties by label, then IRI) and ``candidate_count``,
     how many there are in all.
 
-    From 10,000 organisations this reads 350k rows into 340k (need, candidate) pairs, so the work per row and per
-    pair is a few operations on small numbers: the rows are read as tuples, in one pass; each provider gets a
-    number when first met (hashing a pyoxigraph term is a call into the engine, and dicts keyed by terms spread
-    the pairs over memory: the ranking loop took twice as long); a pair is a list of its match bits, its best TRL
-    and its offers; a candidate's rank in its need is one integer, (best score - its score) * providers + its
-    place among ties, from a fit computed once per need and distinct state; and the answer's dicts are built only
-    for the kept candidates."""
+    The query's rows are factorised (see queries/matchmaking-needs.rq): needs, and the partner region's offers
+    keyed by the stage, technology or family they match. The join is made here, per need, on small numbers: each
+    provider gets a number when first met (hashing a pyoxigraph term is a call into the engine), the offers of a
+    key are a dict from provider number to [best TRL, offers...], and a need's candidates are the union of the
+    key sets of its stage, technology and family (a set operation in C). A candidate's rank in its need is one
+    integer, (best score - its score) * providers + its place among ties, from a fit computed once per need and
+    distinct state; the answer's dicts are built only for the kept candidates."""
     wave = ctx.wave_id()
     cap = int(ctx.params.echo["candidates"])
-    need_at, provider_at, class_at, match_at, trl_at, offer_at = (
-        table.column(name) for name in ("need", "provider", "product_class_match", "match", "offer_trl", "offer")
+    (
+        need_at,
+        actor_at,
+        stage_at,
+        technology_at,
+        family_at,
+        class_at,
+        provider_at,
+        provider_class_at,
+        match_at,
+        matched_at,
+        offer_at,
+        trl_at,
+    ) = (
+        table.column(name)
+        for name in (
+            "need",
+            "actor",
+            "stage",
+            "technology",
+            "family",
+            "product_class",
+            "provider",
+            "provider_class",
+            "match",
+            "matched",
+            "offer",
+            "offer_trl",
+        )
     )
-    # Three kinds of rows: a candidate's details (no ?need), a need's details (no ?provider), and a match of the two.
-    providers: dict[Any, tuple[Any, ...]] = {}
-    need_rows: dict[Any, tuple[Any, ...]] = {}
+    # need -> [its detail row, its stages, technologies, families, product classes]
+    needs: dict[Any, list[Any]] = {}
+    # (match bit, key) -> provider number -> [best TRL, offer IRIs...]
+    offered: dict[tuple[int, Any], dict[int, list[Any]]] = {}
+    classes: dict[Any, set[int]] = defaultdict(set)  # product class -> numbers of the providers that have it
+    providers: dict[Any, tuple[Any, ...]] = {}  # provider -> its detail row
     numbers: dict[Any, int] = {}  # provider -> its number, in the order met
-    candidates: dict[Any, dict[int, list[Any]]] = {}  # need -> provider number -> [bits, best TRL, offers...]
-    class_bits: dict[Any, int] = {}  # a product-class match term -> its bit
     trl_values: dict[Any, Any] = {None: None}  # a TRL term -> its number (converting one is a call per row)
+    class_rows = []
     for row in table.rows:
-        need_term, provider = row[need_at], row[provider_at]
-        if type(need_term) is not NamedNode:
-            providers[provider if type(provider) is NamedNode else None] = row
+        need_term = row[need_at]
+        if type(need_term) is NamedNode:
+            declared = needs.get(need_term)
+            if declared is None:
+                declared = needs[need_term] = [row, set(), set(), set(), set()]
+            declared[0] = row
+            for keys, at in zip(declared[1:], (stage_at, technology_at, family_at, class_at), strict=True):
+                if row[at] is not None:
+                    keys.add(row[at])
             continue
-        if type(provider) is not NamedNode:
-            need_rows[need_term] = row
+        provider = row[provider_at]
+        offer = row[offer_at]
+        if type(offer) is not NamedNode:
+            if row[provider_class_at] is not None:
+                class_rows.append((provider, row[provider_class_at]))
+            else:
+                providers[provider if type(provider) is NamedNode else None] = row
             continue
-        by_provider = candidates.get(need_term)
-        if by_provider is None:
-            by_provider = candidates[need_term] = {}
-        number = numbers.get(provider)
-        if number is None:
-            number = numbers[provider] = len(numbers)
         kind = _KIND_OF.get(row[match_at])
         if kind is None:  # not one of the query's own literals: compared by value, as any other
             kind = _KINDS.get(term_json(row[match_at]), 0)
-        trl = None
+        number = numbers.get(provider)
+        if number is None:
+            number = numbers[provider] = len(numbers)
+        by_provider = offered.get((kind, row[matched_at]))
+        if by_provider is None:
+            by_provider = offered[(kind, row[matched_at])] = {}
+        entry = by_provider.get(number)
+        if entry is None:
+            entry = by_provider[number] = [None]
         if kind == _TECHNOLOGY_HIT:  # only the needed technology itself (or a narrower one) counts for the TRL
             trl_term = row[trl_at]
             trl = trl_values.get(trl_term, _UNSEEN)
             if trl is _UNSEEN:
                 trl = trl_values[trl_term] = term_json(trl_term)
-        offer = row[offer_at]
-        if type(offer) is not NamedNode:
-            offer = None
-        candidate = by_provider.get(number)
-        if candidate is None:  # most pairs have one match row: one list of three, made once
-            class_match = row[class_at]
-            bits = class_bits.get(class_match)
-            if bits is None:
-                bits = class_bits[class_match] = _CLASS_HIT if term_json(class_match) else 0
-            by_provider[number] = [bits | kind, trl, offer]
-            continue
-        candidate[0] |= kind
-        if trl is not None and (candidate[1] is None or trl > candidate[1]):
-            candidate[1] = trl
-        if offer is not None and offer not in candidate[2:]:
-            candidate.append(offer)
+            if trl is not None and (entry[0] is None or trl > entry[0]):
+                entry[0] = trl
+        if offer.value and offer.value not in entry[1:]:
+            entry.append(offer.value)
+    for provider, product_class in class_rows:
+        number = numbers.get(provider)
+        if number is not None:  # a provider with no matching offer is nobody's candidate
+            classes[product_class].add(number)
 
     # Per provider number: what is shown of it (None for an anonymous one) from its detail row (a candidate
-    # without one is shown by its IRI), its place in the order of ties, and a number for its GMP status.
+    # without one is shown by its IRI), and a number for its GMP status.
     def described(provider: Any, details: tuple[Any, ...] | None) -> tuple[str, Any, Any, str] | None:
         provider_row: Row = {} if details is None else table.row(details)
         label = value(provider_row, "provider_label")
@@ -414,53 +491,146 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
         return (provider.value, label, value(provider_row, "provider_gmp_notation"), str(label or ""))
 
     shown_as = [described(provider, providers.get(provider)) for provider in numbers]  # in the order of numbers
+    # Each provider's place, its bit in the sets below: the public ones in the order of ties (label, then IRI),
+    # then the anonymous ones.
     ties = sorted((found[3], found[0], number) for number, found in enumerate(shown_as) if found is not None)
-    place = [-1] * len(shown_as)  # -1: anonymous, never ranked
-    number_at = [0] * len(ties)
-    for index, (_, _, number) in enumerate(ties):
-        place[number], number_at[index] = index, number
+    number_at = [number for _, _, number in ties]  # public place -> provider number
+    width = len(number_at) or 1
+    public = (1 << len(number_at)) - 1
+    place = [0] * len(shown_as)
+    for index, number in enumerate(number_at):
+        place[number] = index
+    anonymous_places = itertools.count(len(number_at))
+    for number, found in enumerate(shown_as):
+        if found is None:
+            place[number] = next(anonymous_places)
     gmp_numbers: dict[Any, int] = {}
     gmp_of = [0 if found is None else gmp_numbers.setdefault(found[2], len(gmp_numbers)) for found in shown_as]
     gmp_status = {number: status for status, number in gmp_numbers.items()}
-    width = len(ties) or 1
+    with_gmp = dict.fromkeys(gmp_status, 0)  # GMP number -> the public providers with that status
+    for number in number_at:
+        with_gmp[gmp_of[number]] |= 1 << place[number]
+
+    def bit_set(members: Iterable[int]) -> int:
+        bits = 0
+        for number in members:
+            bits |= 1 << place[number]
+        return bits
+
+    # Sets of providers as the bits of one integer: a union, intersection or count over a need's hundreds of
+    # candidates is then a few machine operations, where a loop over them was most of the question's time.
+    offered_bits = {key: bit_set(by_provider) for key, by_provider in offered.items()}
+    class_bits = {product_class: bit_set(members) for product_class, members in classes.items()}
+
+    def offers_of(kind: int, keys: set[Any]) -> tuple[dict[int, list[Any]], int]:
+        """The matching offers of a need's keys of one kind by provider number, and the set of those providers
+        (most needs have one key of each kind)."""
+        if len(keys) == 1:
+            key = (kind, next(iter(keys)))
+            return offered.get(key, _NO_OFFERS), offered_bits.get(key, 0)
+        merged: dict[int, list[Any]] = {}
+        for key in keys:
+            for number, entry in offered.get((kind, key), _NO_OFFERS).items():
+                held = merged.setdefault(number, [None])
+                if entry[0] is not None and (held[0] is None or entry[0] > held[0]):
+                    held[0] = entry[0]
+                held.extend(offer for offer in entry[1:] if offer not in held[1:])
+        return merged, bit_set(merged)
+
+    fits_by_asked: dict[tuple[Any, ...], _Fits] = {}
+    tiers_by_asked: dict[tuple[Any, ...], list[tuple[int, list[tuple[int, int, int]]]]] = {}
     items = []
-    for need_term, need_row in need_rows.items():
+    for need_row, stages, technologies, families, product_classes in needs.values():
         need = _need_item(table.row(need_row), wave)
-        by_provider = candidates.get(need_term, {})
-        # (rank base, (score, max_score, meets_need, breakdown)) by what decides them: shared by many candidates
-        fits: dict[tuple[int, Any, int], tuple[int, tuple[float, int, bool, dict[str, float | None]]]] = {}
+        by_stage, stage_set = offers_of(_STAGE_HIT, stages)
+        by_technology, technology_set = offers_of(_TECHNOLOGY_HIT, technologies)
+        by_family, family_set = offers_of(_FAMILY_HIT, families)
+        class_set = 0
+        for product_class in product_classes:
+            class_set |= class_bits.get(product_class, 0)
+        candidates = stage_set | technology_set | family_set
+        own = numbers.get(need_row[actor_at])
+        if own is not None:
+            candidates &= ~(1 << place[own])  # an actor is not its own partner
+        # needs that ask for the same criteria (and minimum TRL) share their fits and the order of the sets below
+        asked = (need["stage"] is None, need["technology"] is None, need["product_class"] is None, need["min_trl"])
+        fits = fits_by_asked.get(asked)
+        if fits is None:
+            fits = fits_by_asked[asked] = {}
+
+        # A candidate's rank is one integer: (best score - its score) * width + its place; state_at keeps the
+        # state (match bits, best TRL, GMP number) each rank was scored in.
+        # Those that match the needed technology each have their own best TRL: ranked one by one (a few per need).
+        eligible = candidates & public
+        state_at: dict[int, tuple[int, Any, int]] = {}
         ranked = []
-        anonymous = 0
-        for number, candidate in by_provider.items():
-            index = place[number]
-            if index < 0:
-                anonymous += 1  # anonymous actors cannot be contacted: counted, never proposed
-                continue
-            state = (candidate[0], candidate[1], gmp_of[number])
-            scored = fits.get(state)
-            if scored is None:
-                fit = _fit(need, candidate[0], candidate[1], gmp_status[state[2]])
-                present = [v for v in fit if v is not None]
-                score = round(sum(present), 2)  # hundredths: round(score * 100) orders the scores exactly
-                scored = fits[state] = (
-                    (_TOP_SCORE - round(score * 100)) * width,
-                    (
-                        score,
-                        len(present),
-                        all(v == 1.0 for v in fit[:3] if v is not None),
-                        dict(zip(_CRITERIA, fit, strict=True)),
+        for number, entry in by_technology.items():
+            bit = 1 << place[number]
+            if eligible & bit:
+                state = (_hits(bit, stage_set, technology_set, family_set, class_set), entry[0], gmp_of[number])
+                rank = _scored(fits, need, state, gmp_status[state[2]], width) + place[number]
+                state_at[rank] = state
+                ranked.append(rank)
+        # The others score by which sets they are in: taken set by set from the best score down, each set in the
+        # order of places (its lowest bits), until the cap is reached at the end of a score.
+        tiers = tiers_by_asked.get(asked)
+        if tiers is None:
+            tiers = tiers_by_asked[asked] = [
+                (base, list(group))
+                for base, group in itertools.groupby(
+                    sorted(
+                        (_scored(fits, need, (hits, None, gmp), gmp_status[gmp], width), hits, gmp)
+                        for hits in _RESIDUAL_HITS
+                        for gmp in gmp_status
                     ),
+                    key=itemgetter(0),
                 )
-            ranked.append(scored[0] + index)
+            ]
+        rest = eligible & ~technology_set
+        taken = 0
+        for _, group in tiers:
+            wanted = cap - taken  # from each set of this score at most: all taken so far rank before them
+            if wanted <= 0 or not rest:
+                break
+            for base, hits, gmp in group:
+                state = (hits, None, gmp)
+                members = (
+                    rest
+                    & with_gmp[gmp]
+                    & (stage_set if hits & _STAGE_HIT else ~stage_set)
+                    & (family_set if hits & _FAMILY_HIT else ~family_set)
+                    & (class_set if hits & _CLASS_HIT else ~class_set)
+                )
+                rest &= ~members
+                for _ in range(wanted):
+                    if not members:
+                        break
+                    lowest = members & -members
+                    members ^= lowest
+                    rank = base + lowest.bit_length() - 1
+                    state_at[rank] = state
+                    ranked.append(rank)
+                    taken += 1
         kept = heapq.nsmallest(cap, ranked) if len(ranked) > cap else sorted(ranked)
         shown = []
         for rank in kept:
             number = number_at[rank % width]
-            candidate = by_provider[number]
             found = shown_as[number]
-            assert found is not None  # only placed candidates are ranked
+            assert found is not None  # only public places are ranked
             provider_iri, label, gmp, _ = found
-            score, max_score, meets_need, breakdown = fits[(candidate[0], candidate[1], gmp_of[number])][1]
+            state = state_at[rank]
+            score, max_score, meets_need, breakdown = fits[state][1]
+            stage_entry, technology_entry, family_entry = (
+                by_stage.get(number),
+                by_technology.get(number),
+                by_family.get(number),
+            )
+            if technology_entry is None and family_entry is None and stage_entry is not None:
+                offers = stage_entry[1:]  # the common case; each entry's offers are distinct
+            else:
+                offers = list(
+                    {offer for entry in (stage_entry, technology_entry, family_entry) if entry for offer in entry[1:]}
+                )
             shown.append(
                 {
                     "actor": {"id": provider_iri, "label": label, "anonymous": False},
@@ -468,14 +638,14 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
                     "max_score": max_score,
                     "meets_need": meets_need,
                     "breakdown": dict(breakdown),  # a copy: no two items share a dict
-                    "best_trl": candidate[1],
+                    "best_trl": state[1],
                     "gmp_status": gmp,
-                    "evidence": sorted([offer.value for offer in candidate[2:] if offer is not None and offer.value]),
+                    "evidence": sorted(offers),
                 }
             )
         need["candidates"] = shown
-        need["candidate_count"] = len(ranked)
-        need["anonymous_candidates"] = anonymous
+        need["candidate_count"] = eligible.bit_count()
+        need["anonymous_candidates"] = (candidates & ~public).bit_count()  # counted, never proposed
         items.append(need)
     return sorted(items, key=_need_sort_key), None
 
