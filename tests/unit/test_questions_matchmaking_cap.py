@@ -207,3 +207,17 @@ def test_a_need_with_two_stages_has_the_providers_of_either_as_candidates() -> N
     assert need["candidate_count"] == 6  # p1..p5 by S05, p7 by S06 (p1 by both)
     (p1,) = [c for c in need["candidates"] if c["actor"]["label"] == "Zeta"]
     assert p1["evidence"] == sorted([ID + "offer/p1/S06", ID + "wave/2026-W2/response/R-p1/stage/S05"])
+
+
+def test_a_provider_candidate_of_two_needs_shows_for_each_the_offers_that_match_it() -> None:
+    # p1 offers S05 and S06; one need asks for S05, another for S06: same score, different evidence
+    other_need = {**ROWS[0], "need": NamedNode(ID + "wave/2026-W2/response/R-need/stage/S06")}
+    other_need |= {"stage": NamedNode(VOCAB + "stage/S06"), "stage_notation": Literal("S06")}
+    s06 = {**match("p1"), "matched": NamedNode(VOCAB + "stage/S06"), "offer": NamedNode(ID + "offer/p1/S06")}
+    rows = [ROWS[0], other_need, provider("p1", "Zeta", "gmp-certified"), match("p1"), s06]
+    store = OxigraphStore(None)
+    context = ShapeContext(store, Dataset(), BoundParameters(echo={"candidates": 20}), {})
+    items, _ = _registry()["matchmaking-needs"].shape(Table.from_rows(COLUMNS, rows), context)
+    store.close()
+    evidence = {item["stage"]["notation"]: item["candidates"][0]["evidence"] for item in items}
+    assert evidence == {"S05": [ID + "wave/2026-W2/response/R-p1/stage/S05"], "S06": [ID + "offer/p1/S06"]}
