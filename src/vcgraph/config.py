@@ -37,10 +37,11 @@ class Settings:
     query_timeout: float = 30.0
     max_rows: int = 100_000
     # The rows a question's own query may read before its answer is cut (and marked): those rows are shaped into
-    # the answer, not sent. At 1M triples matchmaking-needs reads 489,312 (one per need, candidate and matching
-    # statement) to answer with the best candidates of each need; cut at `max_rows`, it was never complete. Rows
-    # take ~1.5 KB each in the server while they are shaped (740 MB for those 489k), and as much in the query
-    # worker: 1M rows keeps one such answer near 1.5 GB a side (at 50k organisations it would read ~8M rows).
+    # the answer, not sent. At 1M triples matchmaking-needs read 489,312 (one per need, candidate and matching
+    # statement) before its rows were factorised (12k now); cut at `max_rows`, it was never complete.
+    # matchmaking-mutual still reads one row per pair, direction, need and offer. Rows take ~1.5 KB each in the
+    # server while they are shaped (740 MB for 489k), and as much in the query worker: 1M rows keeps one such
+    # answer near 1.5 GB a side.
     question_max_rows: int = 1_000_000
     max_query_bytes: int = 100_000
     max_upload_bytes: int = 50 * 1024 * 1024

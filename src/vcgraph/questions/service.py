@@ -74,13 +74,14 @@ Shaper = Callable[[list[Row], ShapeContext], Shaped]
 class Table:
     """A query's rows as tuples of terms in the order of ``variables`` (None where unbound): what a shaper of
     hundreds of thousands of rows reads, as a client of the raw query would. Making a dict of each row costs
-    about as much as reading it from the engine (matchmaking-needs: 30k rows of 29 columns at 1,000
-    organisations), and such a shaper looks at a handful of the columns of most rows.
+    about as much as reading it from the engine (matchmaking-needs, when it read one row per need and candidate:
+    30k rows of 29 columns at 1,000 organisations), and such a shaper looks at a handful of the columns of most
+    rows.
 
     ``rows`` may be read once only: :func:`execute_table` streams them from the engine, so that a row the shaper
     does not keep is freed as soon as it is read. Held all at once, the 350k rows of 29 terms matchmaking-needs
-    reads at 10,000 organisations raised the peak memory of the question by 440 MB; streamed, by 171 MB (the
-    time is the same, within this machine's noise)."""
+    read at 10,000 organisations (before its rows were factorised) raised the peak memory of the question by
+    440 MB; streamed, by 171 MB (the time is the same, within this machine's noise)."""
 
     variables: tuple[str, ...]
     rows: Iterable[tuple[Term | None, ...]]
