@@ -221,3 +221,13 @@ def test_a_provider_candidate_of_two_needs_shows_for_each_the_offers_that_match_
     store.close()
     evidence = {item["stage"]["notation"]: item["candidates"][0]["evidence"] for item in items}
     assert evidence == {"S05": [ID + "wave/2026-W2/response/R-p1/stage/S05"], "S06": [ID + "offer/p1/S06"]}
+
+
+def test_a_technology_match_and_a_stage_match_of_equal_score_are_ordered_by_label() -> None:
+    # A need for S05 and T04: "Zeta" develops T04 only (technology 1), "Alpha" offers S05 only (stage 1), no GMP
+    # either: both score 1.0, and with room for one the stage match comes first by label.
+    need_row = {**ROWS[0], "technology": NamedNode(VOCAB + "technology/T04"), "technology_notation": Literal("T04")}
+    rows = [need_row, provider("p1", "Zeta", None), provider("p2", "Alpha", None), technology_match("T04", None)]
+    rows.append(match("p2"))
+    assert ranking(shape(1, rows)) == [("Alpha", 1.0, "p2")]
+    assert ranking(shape(2, rows)) == [("Alpha", 1.0, "p2"), ("Zeta", 1.0, "p1")]

@@ -343,7 +343,7 @@ _Fits = dict[tuple[int, Any, int], tuple[int, tuple[float, int, bool, dict[str, 
 def _scored(fits: _Fits, need: dict[str, Any], state: tuple[int, Any, int], gmp_status: Any, width: int) -> int:
     """The rank base, (best score - score) * width, of a candidate in ``state`` (match bits, best TRL, GMP
     number); the fit behind it is kept in ``fits`` as (rank base, (score, max_score, meets_need, breakdown)),
-    computed once per need and state: many candidates share one."""
+    computed once per state and criteria asked (``fits`` is per criteria asked): many candidates share one."""
     found = fits.get(state)
     if found is None:
         fit = _fit(need, state[0], state[1], gmp_status)
@@ -626,9 +626,11 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
             ]
         rest = eligible & ~technology_set
         taken = 0
-        for _, group in tiers:
+        # the cap-th best rank among the technology matches: a set that can only rank after it is not looked at
+        bound = sorted(ranked)[cap - 1] if len(ranked) >= cap else None
+        for group_base, group in tiers:
             wanted = cap - taken  # from each set of this score at most: all taken so far rank before them
-            if wanted <= 0 or not rest:
+            if wanted <= 0 or not rest or (bound is not None and group_base > bound):
                 break
             for base, hits, gmp in group:
                 state = (hits, None, gmp)
