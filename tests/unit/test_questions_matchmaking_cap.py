@@ -231,3 +231,23 @@ def test_a_technology_match_and_a_stage_match_of_equal_score_are_ordered_by_labe
     rows.append(match("p2"))
     assert ranking(shape(1, rows)) == [("Alpha", 1.0, "p2")]
     assert ranking(shape(2, rows)) == [("Alpha", 1.0, "p2"), ("Zeta", 1.0, "p1")]
+
+
+def test_needs_with_several_stages_each_show_the_offers_of_their_own_stages() -> None:
+    # p1 offers S01..S16; eight needs ask for two stages each: the same provider and score for all, each
+    # need with its own two offers as evidence
+    def need(name: str, stage: str) -> Row:
+        return {**ROWS[0], "need": NamedNode(ID + "need/" + name), "stage": NamedNode(VOCAB + "stage/" + stage)}
+
+    def offer(stage: str) -> Row:
+        return {**match("p1"), "matched": NamedNode(VOCAB + "stage/" + stage), "offer": NamedNode(ID + "o/" + stage)}
+
+    stages = {f"n{i}": (f"S{2 * i + 1:02}", f"S{2 * i + 2:02}") for i in range(8)}
+    rows = [need(name, stage) for name, pair in stages.items() for stage in pair]
+    rows += [provider("p1", "Zeta", None), *(offer(stage) for pair in stages.values() for stage in pair)]
+    store = OxigraphStore(None)
+    context = ShapeContext(store, Dataset(), BoundParameters(echo={"candidates": 20}), {})
+    items, _ = _registry()["matchmaking-needs"].shape(Table.from_rows(COLUMNS, rows), context)
+    store.close()
+    evidence = {item["id"]: item["candidates"][0]["evidence"] for item in items}
+    assert evidence == {ID + "need/" + name: [ID + "o/" + stage for stage in pair] for name, pair in stages.items()}

@@ -533,12 +533,19 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
     offered_bits = {key: bit_set(by_provider) for key, by_provider in offered.items()}
     class_bits = {product_class: bit_set(members) for product_class, members in classes.items()}
 
+    # the offers of several keys of one kind, merged once: kept to the end like the others, as the shown
+    # candidates below are told apart by the identity of their entries
+    merged_offers: dict[tuple[int, frozenset[Any]], tuple[dict[int, list[Any]], int]] = {}
+
     def offers_of(kind: int, keys: set[Any]) -> tuple[dict[int, list[Any]], int]:
         """The matching offers of a need's keys of one kind by provider number, and the set of those providers
         (most needs have one key of each kind)."""
         if len(keys) == 1:
             key = (kind, next(iter(keys)))
             return offered.get(key, _NO_OFFERS), offered_bits.get(key, 0)
+        several = (kind, frozenset(keys))
+        if several in merged_offers:
+            return merged_offers[several]
         merged: dict[int, list[Any]] = {}
         for key in keys:
             for number, entry in offered.get((kind, key), _NO_OFFERS).items():
@@ -546,7 +553,8 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
                 if entry[0] is not None and (held[0] is None or entry[0] > held[0]):
                     held[0] = entry[0]
                 held.extend(offer for offer in entry[1:] if offer not in held[1:])
-        return merged, bit_set(merged)
+        found = merged_offers[several] = (merged, bit_set(merged))
+        return found
 
     fits_by_asked: dict[tuple[Any, ...], _Fits] = {}
     concepts: dict[Any, Any] = {}
@@ -663,7 +671,7 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
             )
             # The same candidate, in the same state and with the same offers, is shown for many needs (the needs
             # of one stage and class, say): made once and shared, as answers are read and never changed. Its
-            # entries and fits are alive until the end, so their ids are theirs.
+            # entries (merged ones included) and fits are kept until the end, so their ids are theirs.
             made_key = (number, state, id(fits), id(stage_entry), id(technology_entry), id(family_entry))
             made = made_candidates.get(made_key)
             if made is None:
