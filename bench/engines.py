@@ -49,7 +49,7 @@ from pyoxigraph import RdfFormat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import questions as question_bench
-from remote_store import free_port
+from remote_store import free_port, stop_process
 
 from vcgraph.config import Settings
 from vcgraph.store.oxigraph import OxigraphStore
@@ -181,12 +181,7 @@ def start_oxigraph(nquads: Path, workdir: Path, timeout: float) -> tuple[Engine,
     base = f"http://127.0.0.1:{port}"
 
     def stop() -> None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, 30)
         log.close()
 
     try:

@@ -145,6 +145,16 @@ def free_port() -> int:
         return port
 
 
+def stop_process(process: subprocess.Popen[bytes], timeout: float) -> None:
+    """Ask a server process to stop; kill it if it has not within ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @dataclass
 class Server:
     query_url: str
@@ -166,12 +176,7 @@ def start_oxigraph(directory: Path) -> Server:
     )
 
     def stop() -> None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, 10)
 
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
