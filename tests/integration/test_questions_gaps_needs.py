@@ -1,5 +1,7 @@
 """gaps-needs on tests/fixtures/questions/gaps-needs.trig: a provider declaring a technology family meets a need for
-a narrower technology of it, and an actor renamed between waves still gives one row per need."""
+a narrower technology of it, and an actor renamed between waves still gives one row per need; on
+gaps-needs-own-offers.trig: an actor never meets its own needs, and another provider still does when it offers the
+same."""
 
 from __future__ import annotations
 
@@ -48,3 +50,33 @@ def test_a_need_of_an_actor_renamed_between_waves_is_listed_once_with_the_asked_
     answer = run_question(store, settings, "gaps-needs", {"region": "BE3", "wave": "2026-W2"}, limit=None)
     assert [(item["id"], item["actor"]["label"]) for item in answer.items] == [(RESPONSE + "R-nu/need/2", "Nu Bio")]
     assert len(question_rows(store, settings, "gaps-needs", {"region": "BE3", "wave": "2026-W2"})) == 1
+
+
+@pytest.fixture(scope="module")
+def own_offers_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphStore]:
+    store = OxigraphStore(tmp_path_factory.mktemp("gaps-needs-own-offers") / "store")
+    for name in ("reference.trig", "gaps-needs-own-offers.trig"):
+        store.load(FIXTURES / name, RdfFormat.TRIG)
+    yield store
+    store.close()
+
+
+def unmet_needs(store: OxigraphStore, settings: Settings) -> list[str]:
+    answer = run_question(store, settings, "gaps-needs", {"region": "BE3", "wave": "2026-W2"}, limit=None)
+    return sorted(item["id"].removeprefix(RESPONSE) for item in answer.items)
+
+
+def test_an_actors_own_offers_never_meet_its_needs(own_offers_store: OxigraphStore, settings: Settings) -> None:
+    # mm alone offers S07, develops T01 and offers S02 with T04: its stage, technology and combined needs stay gaps
+    assert [need for need in unmet_needs(own_offers_store, settings) if need.startswith("R-mm/")] == [
+        "R-mm/need/1",
+        "R-mm/need/2",
+        "R-mm/need/3",
+    ]
+
+
+def test_a_need_is_met_by_another_provider_when_its_own_actor_provides_it_too(
+    own_offers_store: OxigraphStore, settings: Settings
+) -> None:
+    # aa and zz both provide each of aa's needs; aa sorts before zz, so aa is the first of the providers found
+    assert [need for need in unmet_needs(own_offers_store, settings) if need.startswith("R-aa/")] == []

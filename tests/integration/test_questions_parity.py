@@ -33,7 +33,14 @@ pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "questions"
-FIXTURE_FILES = ("reference.trig", "gaps.trig", "matchmaking.trig", "convergence.trig", "trends.trig")
+FIXTURE_FILES = (
+    "reference.trig",
+    "gaps.trig",
+    "gaps-needs-own-offers.trig",
+    "matchmaking.trig",
+    "convergence.trig",
+    "trends.trig",
+)
 DEMO = ROOT / "data" / "demo"
 SETTINGS = Settings(home=ROOT)
 CATALOG: dict[str, QuestionInfo] = {info.id: info for info in list_questions(SETTINGS)}
