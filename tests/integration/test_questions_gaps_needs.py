@@ -22,13 +22,18 @@ RESPONSE = "https://w3id.org/vcgraph/id/wave/2026-W2/response/"
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphStore]:
-    store = OxigraphStore(tmp_path_factory.mktemp("gaps-needs") / "store")
-    for name in ("reference.trig", "gaps-needs.trig"):
+def fixture_store(tmp_path_factory: pytest.TempPathFactory, fixture: str) -> Iterator[OxigraphStore]:
+    """A store on disk holding reference.trig and ``fixture``, closed when the module's tests are done."""
+    store = OxigraphStore(tmp_path_factory.mktemp(fixture.removesuffix(".trig")) / "store")
+    for name in ("reference.trig", fixture):
         store.load(FIXTURES / name, RdfFormat.TRIG)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphStore]:
+    yield from fixture_store(tmp_path_factory, "gaps-needs.trig")
 
 
 @pytest.fixture(scope="module")
@@ -54,11 +59,7 @@ def test_a_need_of_an_actor_renamed_between_waves_is_listed_once_with_the_asked_
 
 @pytest.fixture(scope="module")
 def own_offers_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphStore]:
-    store = OxigraphStore(tmp_path_factory.mktemp("gaps-needs-own-offers") / "store")
-    for name in ("reference.trig", "gaps-needs-own-offers.trig"):
-        store.load(FIXTURES / name, RdfFormat.TRIG)
-    yield store
-    store.close()
+    yield from fixture_store(tmp_path_factory, "gaps-needs-own-offers.trig")
 
 
 def unmet_needs(store: OxigraphStore, settings: Settings) -> list[str]:
