@@ -47,6 +47,10 @@ class Settings:
     max_upload_bytes: int = 50 * 1024 * 1024
     max_concurrent: int = 16
     query_workers: int = 2
+    # Each query worker copies the public graphs into memory (when they hold at most this many quads together) and
+    # answers from the copy: 4-6x faster than the on-disk store, 2-2.5x more over the union of the copy's graphs.
+    # Costs each worker about the store's size in memory, and a rebuild in the background after each write. 0: off.
+    memory_copy_quads: int = 5_000_000
     allow_destructive: bool = False
     # A client gets `body_timeout` seconds to send its whole request body (408 after): one that sends its headers
     # and then trickles or withholds the body would otherwise hold one of the `max_concurrent` slots.
@@ -132,6 +136,7 @@ def load_settings(store: str | None = None) -> Settings:
         max_upload_bytes=int(_number("VCGRAPH_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1024, integer=True)),
         max_concurrent=int(_number("VCGRAPH_MAX_CONCURRENT", 16, minimum=1, integer=True)),
         query_workers=int(_number("VCGRAPH_QUERY_WORKERS", 2, minimum=1, integer=True)),
+        memory_copy_quads=int(_number("VCGRAPH_MEMORY_COPY_QUADS", 5_000_000, minimum=0, integer=True)),
         allow_destructive=_flag("VCGRAPH_ALLOW_DESTRUCTIVE"),
         body_timeout=_number("VCGRAPH_BODY_TIMEOUT", 60.0, minimum=0.1),
         header_timeout=_number("VCGRAPH_HEADER_TIMEOUT", 10.0, minimum=0.1),

@@ -101,8 +101,12 @@ class Minter:
     def restricted_prefix(self) -> str:
         return self.base + "graph/restricted/"
 
+    def private_prefixes(self) -> tuple[str, ...]:
+        """The IRI prefixes of the graphs no public query reads."""
+        return (self.restricted_prefix(), self.staging_prefix())
+
     def is_public_graph(self, graph: str) -> bool:
-        return not graph.startswith((self.restricted_prefix(), self.staging_prefix()))
+        return not graph.startswith(self.private_prefixes())
 
     # things
     def actor_key(self, organisation_id: str | None, name: str, country: str) -> str:

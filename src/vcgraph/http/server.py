@@ -10,7 +10,8 @@ import uvicorn
 from vcgraph.config import Settings
 from vcgraph.http.app import create_app
 from vcgraph.http.protocol import header_deadline_protocol
-from vcgraph.store.pool import PooledStore
+from vcgraph.namespaces import Minter
+from vcgraph.store.pool import MemoryCopy, PooledStore
 from vcgraph.store.port import Store, StoreError, open_store
 
 TIMEOUT_KEEP_ALIVE = 5
@@ -25,6 +26,9 @@ def open_served_store(settings: Settings) -> Store:
     worker process that is killed at ``settings.query_timeout``, answers cut at ``settings.max_rows``); a remote
     store as is (its own endpoint enforces its limits, the adapter its HTTP timeout).
 
+    Each worker copies the public graphs into memory and answers from the copy once made
+    (``settings.memory_copy_quads``).
+
     Raises :class:`StoreError` for ``:memory:`` (a store of this process alone, which workers cannot share, and
     empty besides) and when the store cannot be opened.
     """
@@ -32,11 +36,15 @@ def open_served_store(settings: Settings) -> Store:
         return open_store(settings.store)
     if settings.store == ":memory:":
         raise StoreError("serve needs an on-disk store (a directory), not :memory:")
+    # the graphs no public query reads stay out of the workers' memory copies
+    private = Minter(settings.base_iri).private_prefixes()
+    copy = MemoryCopy(leave_out=private, max_quads=settings.memory_copy_quads)
     return PooledStore(
         Path(settings.store),
         workers=settings.query_workers,
         query_timeout=settings.query_timeout,
         max_rows=settings.max_rows,
+        memory_copy=copy if settings.memory_copy_quads > 0 else None,
     )
 
 

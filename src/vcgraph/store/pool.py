@@ -9,6 +9,13 @@ clear_graph) go to the one writable handle in this process; each write starts a 
 reopens its read-only handle before it answers a query of a newer generation, so an answer never lags behind a
 committed write.
 
+With a :class:`MemoryCopy`, each worker also copies the store's graphs, but the private ones it is told to leave
+out, into an in-memory store while it has nothing else to do, and answers from that copy once it is complete: the
+same engine, 4-6x faster in memory than on disk, and over the union flag when the query's dataset is every graph
+of the copy (listing graphs costs the engine one index lookup per graph and pattern: 2-2.5x slower on every
+question). The copy belongs to one generation: the first query after a write is answered from disk, and the copy is
+rebuilt in the background. So the copy changes how fast an answer comes, never what it says.
+
 Answers travel back serialised (SELECT as SPARQL TSV, CONSTRUCT/DESCRIBE as N-Triples) and are parsed into the
 classes the embedded adapter returns. Answers are cut at ``max_rows`` rows (or triples); a cut answer is
 recorded in the caller's :class:`~vcgraph.store.notes.AnswerNotes` so the HTTP layer can mark it,
@@ -24,6 +31,8 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import itertools
+import json
 import logging
 import os
 import queue
@@ -33,7 +42,9 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -55,7 +66,7 @@ from pyoxigraph import (
 from pyoxigraph import Store as _OxStore
 
 from vcgraph.store.notes import allowed_rows, note_truncation
-from vcgraph.store.oxigraph import OxigraphStore
+from vcgraph.store.oxigraph import OxigraphStore, hidden_graphs
 from vcgraph.store.port import Dataset, GraphName, QueryAborted, QueryOutcome, QueryTimeout, StoreError
 
 log = logging.getLogger("vcgraph.store.pool")
@@ -71,10 +82,26 @@ _WORKER_CODE = "from vcgraph.store.pool import worker_main; worker_main()"
 # --- the wire format between this process and a worker ---------------------------------------------------------
 
 # Request: (generation, query, default_graphs, named_graphs, union_default_graph, base_iri, max_rows), graphs as
-# IRIs with None for the default graph. Reply: (kind, ...) with kind one of "solutions" (tsv, truncated),
-# "boolean" (value), "triples" (n-triples, truncated), "syntax" (message), "evaluation" (message), "store"
-# (message), "ready" (pid).
+# IRIs with None for the default graph. Reply: (result, source, copy state): result (kind, ...) with kind one of
+# "solutions" (tsv, truncated), "boolean" (value), "triples" (n-triples, truncated), "syntax" (message),
+# "evaluation" (message), "store" (message); source "memory" or "disk"; copy state one of COPY_STATES. At start-up
+# a worker sends ("ready", pid) or ("store", message) alone.
 Request = tuple[int, str, list[str | None] | None, list[str] | None, bool, str | None, int | None]
+
+COPY_CHUNK = 20_000
+"""Quads a worker copies into memory between two looks at its request pipe (~0.1 s): how long a query may wait
+for a copy under way."""
+
+COPY_STATES = ("off", "building", "complete", "too-large")
+
+
+@dataclass(frozen=True)
+class MemoryCopy:
+    """What each worker copies into memory: every graph of the store (the default graph included) but the hidden
+    ones and those whose IRI starts with one of ``leave_out``, if they hold at most ``max_quads`` quads together."""
+
+    leave_out: tuple[str, ...] = ()
+    max_quads: int = 5_000_000
 
 
 def _graph_names(graphs: Sequence[GraphName] | None) -> list[str | None] | None:
@@ -114,16 +141,21 @@ def _triples_ntriples(outcome: QueryTriples, max_rows: int | None) -> tuple[byte
     return serialize(triples, format=RdfFormat.N_TRIPLES) or b"", truncated
 
 
-def _evaluate(store: _OxStore, request: Request) -> tuple[Any, ...]:
+def _evaluate(store: _OxStore, request: Request, *, union_of_store: bool = False) -> tuple[Any, ...]:
+    """The reply to ``request`` evaluated on ``store``; ``union_of_store`` evaluates it over the union of every graph
+    of ``store`` instead of the graphs the request lists (the caller checked that they are the same)."""
     _, query, default_graphs, named_graphs, union, base_iri, max_rows = request
     try:
-        outcome = store.query(
-            query,
-            base_iri=base_iri,
-            use_default_graph_as_union=union and default_graphs is None,
-            default_graph=_graph_terms(default_graphs),
-            named_graphs=_graph_terms(named_graphs),  # type: ignore[arg-type]
-        )
+        if union_of_store:
+            outcome = store.query(query, base_iri=base_iri, use_default_graph_as_union=True)
+        else:
+            outcome = store.query(
+                query,
+                base_iri=base_iri,
+                use_default_graph_as_union=union and default_graphs is None,
+                default_graph=_graph_terms(default_graphs),
+                named_graphs=_graph_terms(named_graphs),  # type: ignore[arg-type]
+            )
         if isinstance(outcome, QueryBoolean):
             return ("boolean", bool(outcome))
         if isinstance(outcome, QueryTriples):
@@ -135,6 +167,79 @@ def _evaluate(store: _OxStore, request: Request) -> tuple[Any, ...]:
         return ("store", str(exc))
     except RuntimeError as exc:  # pyoxigraph's evaluation errors
         return ("evaluation", str(exc))
+
+
+class _Copy:
+    """A worker's in-memory copy of one generation of the store, filled :data:`COPY_CHUNK` quads at a time."""
+
+    def __init__(self, source: _OxStore, generation: int, spec: MemoryCopy) -> None:
+        self.generation = generation
+        self.spec = spec
+        self.max_quads = spec.max_quads
+        hidden = hidden_graphs(source)
+        names = [
+            g
+            for g in source.named_graphs()
+            if isinstance(g, NamedNode)
+            and g not in hidden
+            and not g.value.startswith(spec.leave_out)
+            and next(iter(source.quads_for_pattern(None, None, None, g)), None) is not None
+        ]
+        # the graphs the copy holds, None for the default graph: a dataset within them is answered the same here
+        self.graphs: frozenset[str | None] = frozenset([None, *(g.value for g in names)])
+        self.store: _OxStore | None = _OxStore()
+        self.state = "building"
+        self._copied = 0
+        self._quads: Iterator[Quad] | None = itertools.chain(
+            source.quads_for_pattern(None, None, None, DefaultGraph()),
+            *(source.quads_for_pattern(None, None, None, g) for g in names),
+        )
+
+    def step(self) -> None:
+        """Copy the next chunk; the copy is complete when the source has no more, dropped when it passes the size."""
+        assert self._quads is not None and self.store is not None
+        chunk = list(itertools.islice(self._quads, COPY_CHUNK))
+        self._copied += len(chunk)
+        if self._copied > self.max_quads:
+            self.store, self._quads, self.state = None, None, "too-large"
+        elif chunk:
+            self.store.extend(chunk)
+        else:
+            self._quads, self.state = None, "complete"
+
+    def answers(self, request: Request) -> tuple[bool, bool]:
+        """(whether the copy can answer ``request``, whether over its union): it can when it is complete, of the
+        request's generation, and holds every graph the request's dataset lists (a dataset left to the store's own,
+        which holds the graphs left out of the copy, goes to disk)."""
+        default_graphs, named_graphs = request[2], request[3]
+        if self.state != "complete" or request[0] != self.generation:
+            return False, False
+        if default_graphs is None or named_graphs is None:
+            return False, False
+        default, named = set(default_graphs), set[str | None](named_graphs)
+        if not default | named <= self.graphs:
+            return False, False
+        return True, default == self.graphs and named == self.graphs - {None}
+
+
+def _answer(store: _OxStore, copy: _Copy | None, request: Request) -> tuple[tuple[Any, ...], str]:
+    """The reply to ``request`` and where it was evaluated."""
+    if copy is not None and copy.store is not None:
+        usable, union = copy.answers(request)
+        if usable:
+            return _evaluate(copy.store, request, union_of_store=union), "memory"
+    return _evaluate(store, request), "disk"
+
+
+def _copy_argument(spec: MemoryCopy | None) -> str:
+    return json.dumps(asdict(spec)) if spec is not None else ""
+
+
+def _copy_spec(argument: str) -> MemoryCopy | None:
+    if not argument:
+        return None
+    fields = json.loads(argument)
+    return MemoryCopy(leave_out=tuple(fields["leave_out"]), max_quads=int(fields["max_quads"]))
 
 
 def _die_with_parent() -> None:
@@ -174,12 +279,17 @@ def _open_read_only(path: str) -> _OxStore:
 
 
 def worker_main() -> None:
-    """Entry point of a worker process: ``python -c <_WORKER_CODE> <store path> <request fd> <reply fd>``."""
+    """Entry point of a worker process: ``python -c <_WORKER_CODE> <store path> <request fd> <reply fd>
+    <generation> <memory copy as JSON, or "">``."""
     _die_with_parent()
     # A worker is stopped by its pool (SIGKILL) or by EOF on its request pipe; Ctrl-C on the server's terminal
     # reaches the whole process group, and the server, not each worker, decides what happens then.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     path, request_fd, reply_fd = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    # the pool's generation when it started this worker, read before the store is opened here: the data is at
+    # least that recent
+    generation = int(sys.argv[4])
+    spec = _copy_spec(sys.argv[5])
     requests = Connection(request_fd, writable=False)
     replies = Connection(reply_fd, readable=False)
     try:
@@ -187,9 +297,12 @@ def worker_main() -> None:
     except (OSError, RuntimeError) as exc:
         replies.send(("store", f"cannot open the store at {path} read-only: {exc}"))
         return
-    generation = 0
+    copy = _Copy(store, generation, spec) if spec else None
     replies.send(("ready", os.getpid()))
     while True:
+        if copy is not None and copy.state == "building" and not requests.poll(0):
+            copy.step()  # only while no query waits
+            continue
         try:
             request: Request = requests.recv()
         except (EOFError, OSError):
@@ -199,10 +312,15 @@ def worker_main() -> None:
             try:
                 store = _open_read_only(path)
             except (OSError, RuntimeError) as exc:
-                replies.send(("store", f"cannot reopen the store at {path} read-only: {exc}"))
+                replies.send((("store", f"cannot reopen the store at {path} read-only: {exc}"), "disk", "off"))
                 continue
             generation = request[0]
-        replies.send(_evaluate(store, request))
+            # the old copy is of an older generation; a store found too large stays so for this worker (finding
+            # out again would copy max_quads quads after every write)
+            if copy is not None and copy.state != "too-large":
+                copy = _Copy(store, generation, copy.spec)
+        result, source = _answer(store, copy, request)
+        replies.send((result, source, copy.state if copy is not None else "off"))
 
 
 # --- the pool ------------------------------------------------------------------------------------------------
@@ -233,12 +351,13 @@ class _Worker:
         self.replies.close()
 
 
-def _spawn_worker(path: Path) -> _Worker:
+def _spawn_worker(path: Path, generation: int, copy: MemoryCopy | None) -> _Worker:
     request_read, request_write = os.pipe()
     reply_read, reply_write = os.pipe()
+    arguments = [str(path), str(request_read), str(reply_write), str(generation), _copy_argument(copy)]
     try:
         process = subprocess.Popen(
-            [sys.executable, "-c", _WORKER_CODE, str(path), str(request_read), str(reply_write)],
+            [sys.executable, "-c", _WORKER_CODE, *arguments],
             pass_fds=(request_read, reply_write),
             stdin=subprocess.DEVNULL,
         )
@@ -289,16 +408,28 @@ class PooledStore:
     ``workers`` processes evaluate queries; a query still running ``query_timeout`` seconds after ``query()``
     was called (waiting for a free worker included) raises :class:`QueryTimeout`. Answers longer than
     ``max_rows`` rows (or triples), or than the allowance in effect (:func:`~vcgraph.store.notes.rows_allowed`),
-    are cut and noted (:func:`~vcgraph.store.notes.noting_answers`). Raises :class:`StoreError` when the store
-    cannot be opened or no worker starts.
+    are cut and noted (:func:`~vcgraph.store.notes.noting_answers`). With ``memory_copy``, each worker answers from
+    an in-memory copy of the store once it has made one (see the module's documentation). Raises
+    :class:`StoreError` when the store cannot be opened or no worker starts.
     """
 
-    def __init__(self, path: Path, *, workers: int, query_timeout: float, max_rows: int | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        workers: int,
+        query_timeout: float,
+        max_rows: int | None = None,
+        memory_copy: MemoryCopy | None = None,
+    ) -> None:
         if workers < 1:
             raise ValueError("a pool needs at least one worker")
         self.path = path
         self.query_timeout = query_timeout
         self.max_rows = max_rows
+        self.memory_copy = memory_copy
+        self._sources: Counter[str] = Counter()
+        self._copy_states: Counter[str] = Counter()
         self._size = workers
         self._writer = OxigraphStore(path)
         self._generation = 0
@@ -326,7 +457,7 @@ class PooledStore:
     def _spawn_loop(self) -> None:
         try:
             for _ in range(self._size):
-                self._adopt(_spawn_worker(self.path))
+                self._adopt(_spawn_worker(self.path, self._generation, self.memory_copy))
         except BaseException as exc:  # reported to the constructor's thread
             self._start_error = exc
             for worker in list(self._live):
@@ -337,7 +468,7 @@ class PooledStore:
         while self._spawns.get():
             while not self._closed:
                 try:
-                    self._adopt(_spawn_worker(self.path))
+                    self._adopt(_spawn_worker(self.path, self._generation, self.memory_copy))
                     break
                 except (StoreError, OSError) as exc:
                     log.error("cannot start a query worker (retrying): %s", exc)
@@ -398,7 +529,7 @@ class PooledStore:
             if not worker.replies.poll(max(0.0, deadline - time.monotonic())):
                 self._replace(worker)
                 raise QueryTimeout(f"the query was stopped after {self.query_timeout:g} s")
-            reply = worker.replies.recv()
+            result, source, copy_state = worker.replies.recv()
         except (EOFError, OSError) as exc:
             self._replace(worker, grace=2.0)  # reaps it, so its exit status is known
             raise QueryAborted(
@@ -406,7 +537,21 @@ class PooledStore:
                 " it was restarted"
             ) from exc
         self._idle.put(worker)
-        return self._outcome(reply, max_rows)
+        with self._lock:
+            self._sources[source] += 1
+            self._copy_states[copy_state] += 1
+        return self._outcome(result, max_rows)
+
+    def answered_from(self) -> dict[str, int]:
+        """How many answers came from a worker's memory copy (``memory``) and from the disk (``disk``)."""
+        with self._lock:
+            return dict(self._sources)
+
+    def copy_states(self) -> dict[str, int]:
+        """How many answers were given while the answering worker's copy was in each state: ``off`` (no copy),
+        ``building``, ``complete`` or ``too-large`` (more than ``max_quads`` quads to copy: none kept)."""
+        with self._lock:
+            return dict(self._copy_states)
 
     def _outcome(self, reply: tuple[Any, ...], max_rows: int | None) -> QueryOutcome:
         kind = reply[0]
