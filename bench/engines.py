@@ -8,10 +8,13 @@ is dumped once as N-Quads. Then each engine, in a process of its own (so that it
 loses one engine, not the run):
 
 * **load**: the engine's own bulk path for an initial load, wall seconds: ``pyoxigraph.Store.bulk_load`` into an
-  on-disk store (embedded); ``oxigraph load`` into the server's directory before ``oxigraph serve``; Virtuoso's
-  bulk loader (``scripts/virtuoso.sh load``: ``ld_dir`` + ``rdf_loader_run`` + checkpoint) after its start;
+  on-disk store (embedded, and served: the same store opened as ``vcgraph serve`` opens it, its query workers
+  answering from their memory copies, measured once both had made theirs); ``oxigraph load`` into the server's
+  directory before ``oxigraph serve``; Virtuoso's bulk loader (``scripts/virtuoso.sh load``: ``ld_dir`` +
+  ``rdf_loader_run`` + checkpoint) after its start;
 * **peak memory**: of the engine's process (``VmHWM``) for a server, after every question ran; for the embedded
-  store, of the bench process holding both the engine and the service (``ru_maxrss``);
+  store, of the bench process holding both the engine and the service (``ru_maxrss``); for the served store, of
+  its query worker processes, summed;
 * **questions**: ``bench/questions.py``'s ``measure`` over the engine's ``Store`` adapter (``OxigraphStore`` or
   ``RemoteStore``): **raw** is the question's ``.rq`` with its parameters bound, sent through the adapter over the
   same public dataset, every value of every row read (what any client of the answer pays: for a server, the HTTP
@@ -52,7 +55,10 @@ import questions as question_bench
 from remote_store import free_port, stop_process
 
 from vcgraph.config import Settings
+from vcgraph.http.server import open_served_store
+from vcgraph.service.dataset import public_dataset
 from vcgraph.store.oxigraph import OxigraphStore
+from vcgraph.store.pool import PooledStore
 from vcgraph.store.port import Store
 from vcgraph.store.remote import RemoteSettings, RemoteStore
 
@@ -63,6 +69,7 @@ OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 VIRTUOSO_SCRIPT = ROOT / "scripts" / "virtuoso.sh"
 ENGINES = {
     "embedded": "pyoxigraph embedded (disk)",
+    "served": "pyoxigraph as vcgraph serve runs it (memory copies)",
     "oxigraph": "Oxigraph server",
     "virtuoso": "Virtuoso 7 (Debian)",
 }
@@ -145,6 +152,42 @@ def start_embedded(nquads: Path, workdir: Path) -> tuple[Engine, float]:
     load_s = timed(load)
     store = OxigraphStore(location)
     return Engine(store, store.close, own_peak_mb, "the bench process (engine + service)"), load_s
+
+
+def start_served(nquads: Path, workdir: Path, timeout: float, copy_quads: int) -> tuple[Engine, float]:
+    """The store as ``vcgraph serve`` opens it (:func:`vcgraph.http.server.open_served_store`: two query workers,
+    each answering from its memory copy of the public graphs), once every worker has made its copy."""
+    location = workdir / "served"
+
+    def load() -> None:
+        engine = pyoxigraph.Store(str(location))
+        engine.bulk_load(path=str(nquads), format=RdfFormat.N_QUADS)
+        engine.flush()
+        del engine
+
+    load_s = timed(load)
+    settings = Settings(home=ROOT, store=str(location), query_timeout=timeout, memory_copy_quads=copy_quads)
+    store = open_served_store(settings)
+    assert isinstance(store, PooledStore)
+    started = time.perf_counter()
+    dataset = public_dataset(store, settings)
+    in_a_row = 0
+    while in_a_row < settings.query_workers:  # the workers take turns: each answered once from its copy
+        before = store.answered_from().get("memory", 0)
+        store.query("ASK {}", dataset=dataset)
+        in_a_row = in_a_row + 1 if store.answered_from().get("memory", 0) > before else 0
+        if store.copy_states().get("too-large"):
+            print(f"  the public graphs hold more than {copy_quads:,} quads: no memory copy", flush=True)
+            break
+        time.sleep(0.05)
+    print(f"  memory copies made {time.perf_counter() - started:.1f} s after the store opened", flush=True)
+
+    def peak() -> float | None:
+        # the query workers hold the engine and their copies; the service runs in this process
+        peaks = [vm_hwm_mb(pid) for pid in store.worker_pids()]
+        return sum(p for p in peaks if p is not None) or None
+
+    return Engine(store, store.close, peak, "the query worker processes (engine + memory copies), summed"), load_s
 
 
 def _wait_for(url: str, process: subprocess.Popen[bytes] | None, seconds: float) -> None:
@@ -257,6 +300,8 @@ def run_engine(engine_id: str, size: int, nquads: Path, quads: int, args: argpar
         workdir = Path(work)
         if engine_id == "embedded":
             engine, run.load_s = start_embedded(nquads, workdir)
+        elif engine_id == "served":
+            engine, run.load_s = start_served(nquads, workdir, args.timeout, args.memory_copy_quads)
         elif engine_id == "oxigraph":
             engine, run.load_s = start_oxigraph(nquads, workdir, args.timeout)
         else:
@@ -376,6 +421,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds a query may take on a server")
     parser.add_argument("--skip-above", type=float, default=600.0, help="skip a question expected over this (s)")
     parser.add_argument("--workdir", type=Path, default=None, help="where stores go (default: the temp dir)")
+    parser.add_argument(
+        "--memory-copy-quads",
+        type=int,
+        default=Settings().memory_copy_quads,
+        help="the served engine's VCGRAPH_MEMORY_COPY_QUADS (default: vcgraph's)",
+    )
     parser.add_argument("--write", action="store_true", help=f"replace {SECTION} in bench/RESULTS.md")
     parser.add_argument("--child", nargs=4, metavar=("ENGINE", "SIZE", "NQUADS", "QUADS"), help=argparse.SUPPRESS)
     parser.add_argument("--skip-json", default="{}", help=argparse.SUPPRESS)
@@ -408,6 +459,7 @@ def main(argv: list[str] | None = None) -> int:
                 child = [sys.executable, __file__, "--child", engine_id, str(size), str(nquads), str(quads)]
                 repeat = args.repeat if size < question_bench.LARGE else args.repeat_large
                 child += ["--repeat", str(repeat), "--timeout", str(args.timeout), "--skip-json", json.dumps(skip)]
+                child += ["--memory-copy-quads", str(args.memory_copy_quads)]
                 if args.only:
                     child += ["--only", ",".join(sorted(args.only))]
                 if args.workdir:

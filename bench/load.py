@@ -137,15 +137,17 @@ def worker_count(pid: int) -> int:
 
 
 class Server:
-    def __init__(self, store: Path, env: dict[str, str]) -> None:
+    def __init__(self, store: Path, env: dict[str, str], log: Path | None = None) -> None:
+        """Start ``vcgraph serve`` on ``store``; its log (stderr, its query workers' included) goes to ``log``."""
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [str(VCGRAPH), "serve", "--store", str(store), "--port", str(self.port)],
-            env={**os.environ, "VCGRAPH_HOME": str(ROOT), **env},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        with open(log or os.devnull, "wb") as out:
+            self.process = subprocess.Popen(
+                [str(VCGRAPH), "serve", "--store", str(store), "--port", str(self.port)],
+                env={**os.environ, "VCGRAPH_HOME": str(ROOT), **env},
+                stdout=subprocess.DEVNULL,
+                stderr=out,
+            )
         deadline = time.monotonic() + 120
         while True:
             if self.process.poll() is not None:

@@ -190,6 +190,7 @@ class _Copy:
         self.store: _OxStore | None = _OxStore()
         self.state = "building"
         self._copied = 0
+        self._started = time.monotonic()
         self._quads: Iterator[Quad] | None = itertools.chain(
             source.quads_for_pattern(None, None, None, DefaultGraph()),
             *(source.quads_for_pattern(None, None, None, g) for g in names),
@@ -202,10 +203,23 @@ class _Copy:
         self._copied += len(chunk)
         if self._copied > self.max_quads:
             self.store, self._quads, self.state = None, None, "too-large"
+            log.warning(
+                "query worker %d: the graphs to copy hold more than %d quads (VCGRAPH_MEMORY_COPY_QUADS): no memory"
+                " copy, every answer from disk",
+                os.getpid(),
+                self.max_quads,
+            )
         elif chunk:
             self.store.extend(chunk)
         else:
             self._quads, self.state = None, "complete"
+            log.info(
+                "query worker %d: memory copy of generation %d complete (%d quads in %.1f s)",
+                os.getpid(),
+                self.generation,
+                self._copied,
+                time.monotonic() - self._started,
+            )
 
     def answers(self, request: Request) -> tuple[bool, bool]:
         """(whether the copy can answer ``request``, whether over its union): it can when it is complete, of the
@@ -285,6 +299,7 @@ def worker_main() -> None:
     # A worker is stopped by its pool (SIGKILL) or by EOF on its request pipe; Ctrl-C on the server's terminal
     # reaches the whole process group, and the server, not each worker, decides what happens then.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     path, request_fd, reply_fd = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     # the pool's generation when it started this worker, read before the store is opened here: the data is at
     # least that recent
