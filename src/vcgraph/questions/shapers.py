@@ -26,6 +26,7 @@ from vcgraph.questions.shaping import (
     ref,
     ref_at,
     sort_key_notation,
+    sorted_totally,
     term_iri,
     value,
 )
@@ -180,7 +181,7 @@ _EXAMPLE_NEED = {
 def gaps_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
     wave = ctx.wave_id()
     items = [_need_item(row, wave) for row in rows]
-    return sorted(items, key=_need_sort_key), None
+    return sorted_totally(items, _need_sort_key), None
 
 
 @shaper(
@@ -705,7 +706,7 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
         need["candidate_count"] = eligible.bit_count()
         need["anonymous_candidates"] = (candidates & ~public).bit_count()  # counted, never proposed
         items.append(need)
-    return sorted(items, key=_need_sort_key), None
+    return sorted_totally(items, _need_sort_key), None
 
 
 @shaper(

@@ -7,8 +7,11 @@ Conventions of the query files this relies on: a thing projected as ``?x`` comes
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from functools import lru_cache
+from itertools import groupby
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode
@@ -113,6 +116,22 @@ def sort_key_notation(item: dict[str, Any] | None) -> tuple[Any, ...]:
         return (1, "", "")
     notation = str(item.get("notation") or "")
     return (0, natural(notation), str(item.get("id") or ""))
+
+
+def sorted_totally(items: list[dict[str, Any]], key: Callable[[dict[str, Any]], Any]) -> list[dict[str, Any]]:
+    """``items`` ordered by ``key``, then items tied on it by their whole content.
+
+    An anonymous actor's items have no id and the same label, so ``key`` alone can tie different items; their order
+    would then be the engine's row order, which differs from engine to engine (and between a store on disk and its
+    copy in memory). Only tied runs are compared by content, as JSON: they are few and short.
+    """
+    ordered: list[dict[str, Any]] = []
+    for _, run in groupby(sorted(items, key=key), key=key):
+        tied = list(run)
+        if len(tied) > 1:
+            tied.sort(key=lambda item: json.dumps(item, sort_keys=True, default=str))
+        ordered.extend(tied)
+    return ordered
 
 
 @lru_cache(maxsize=4096)
