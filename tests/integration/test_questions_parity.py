@@ -1,5 +1,6 @@
-"""Parity: every question of the catalog gives the same answer on the embedded store, on a real Oxigraph server
-and on Virtuoso (with VCGRAPH_TEST_VIRTUOSO=1, ``make test-virtuoso``).
+"""Parity: every question of the catalog gives the same answer on the embedded store, on the store as
+``vcgraph serve`` runs it (query workers answering from their memory copies), on a real Oxigraph server and on
+Virtuoso (with VCGRAPH_TEST_VIRTUOSO=1, ``make test-virtuoso``).
 
 Two data sets, each loaded through the Store port into every store so the remote write paths are exercised too:
 the question fixtures (``tests/fixtures/questions``, small graphs written to make each question answer) and the
@@ -11,8 +12,9 @@ embedded one exactly; nothing is normalised, so an engine's ordering, typing or 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +22,14 @@ import pytest
 from pyoxigraph import DefaultGraph, RdfFormat
 
 from vcgraph.config import Settings
+from vcgraph.http.server import open_served_store
 from vcgraph.questions import list_questions, run_question
 from vcgraph.questions.catalog import QuestionInfo
 from vcgraph.questions.params import waves
 from vcgraph.service.dataset import public_dataset
 from vcgraph.service.ingest import ensure_reference_data, ingest_survey
 from vcgraph.store.oxigraph import OxigraphStore
+from vcgraph.store.pool import PooledStore
 from vcgraph.store.port import Store
 from vcgraph.store.remote import RemoteSettings, RemoteStore
 
@@ -194,6 +198,34 @@ def embedded(tmp_path_factory: pytest.TempPathFactory) -> Embedded:
     return result
 
 
+class Served(Loaded):
+    """The store as ``vcgraph serve`` opens it, holding a data set once every query worker has made its memory
+    copy of it: the answers compared are the copies' answers."""
+
+    def holding(self, data_set: str) -> Store:
+        store = super().holding(data_set)
+        assert isinstance(store, PooledStore)
+        dataset = public_dataset(store, SETTINGS)
+        deadline = time.monotonic() + 60
+        in_a_row = 0
+        while in_a_row < SETTINGS.query_workers:  # the workers take turns: each answered once from its copy
+            assert time.monotonic() < deadline, f"no memory copies made: {store.copy_states()}"
+            before = store.answered_from().get("memory", 0)
+            store.query("ASK {}", dataset=dataset)
+            in_a_row = in_a_row + 1 if store.answered_from().get("memory", 0) > before else 0
+            time.sleep(0.02)
+        return store
+
+
+@pytest.fixture(scope="module")
+def served_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
+    store = open_served_store(replace(SETTINGS, store=str(tmp_path_factory.mktemp("parity-served") / "store")))
+    try:
+        yield Served(store)
+    finally:
+        store.close()
+
+
 @pytest.fixture(scope="module")
 def oxigraph_remote(oxigraph_server: Any) -> Iterator[Loaded]:
     """The session's Oxigraph server, written through the Graph Store Protocol in batches of 5,000 triples so
@@ -224,7 +256,7 @@ def virtuoso_remote(virtuoso_server: Any) -> Iterator[Loaded]:
         store.close()
 
 
-ENGINES = {"oxigraph-server": "oxigraph_remote", "virtuoso": "virtuoso_remote"}
+ENGINES = {"served": "served_store", "oxigraph-server": "oxigraph_remote", "virtuoso": "virtuoso_remote"}
 """Engine name in the test id -> the fixture giving its loaded store."""
 
 
@@ -240,7 +272,11 @@ def test_remote_answer_equals_the_embedded_answer(
     if engine == "virtuoso" and case.id in KNOWN_WRONG_ON_VIRTUOSO:
         request.applymarker(pytest.mark.xfail(reason=KNOWN_WRONG_ON_VIRTUOSO[case.id], strict=True))
     remote: Loaded = request.getfixturevalue(ENGINES[engine])
-    assert answer(remote.holding(case.data_set), case) == embedded.answers[case.id]
+    store = remote.holding(case.data_set)
+    from_memory = store.answered_from().get("memory", 0) if isinstance(store, PooledStore) else None
+    assert answer(store, case) == embedded.answers[case.id]
+    if isinstance(store, PooledStore):  # the copies answered, not the disk
+        assert store.answered_from().get("memory", 0) > (from_memory or 0)
 
 
 @pytest.mark.parametrize("question", sorted(CATALOG))
