@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from pyoxigraph import BlankNode, Literal, NamedNode
@@ -64,14 +65,22 @@ def decode_escapes(text: str) -> str:
 
 def tokens(text: str) -> Iterator[Token]:
     """Lex ``text`` into tokens; whitespace and comments included, so joining them gives ``text`` back."""
+    return iter(_lexed(text))
+
+
+@lru_cache(maxsize=16)
+def _lexed(text: str) -> tuple[Token, ...]:
+    # Each public query is checked by several functions here (fetching operations, dataset clauses, nesting, the
+    # GROUP_CONCAT shim), each lexing the same text: it is lexed once. Tokens are frozen, so sharing them is safe.
+    lexed: list[Token] = []
     position = 0
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None:  # pragma: no cover - the 'other' branch matches any character
             raise ValueError(f"cannot lex SPARQL at position {position}")
-        kind = match.lastgroup or "other"
-        yield Token(kind, match.group(), position)
+        lexed.append(Token(match.lastgroup or "other", match.group(), position))
         position = match.end()
+    return tuple(lexed)
 
 
 def line_column(text: str, offset: int) -> tuple[int, int]:

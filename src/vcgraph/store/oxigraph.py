@@ -83,6 +83,7 @@ class OxigraphStore:
         self.path = path
         self._generation = 0
         self._generation_lock = threading.Lock()
+        self._listed: tuple[int, list[NamedNode]] | None = None  # graphs() as of a generation
         # replace_graphs and discard_staging one at a time: a replace's clean-up must not remove the staging or
         # half-loaded graphs of another replace running on another thread (the HTTP writes run on a pool).
         self._replace_lock = threading.RLock()
@@ -253,6 +254,15 @@ class OxigraphStore:
         return self._store.quads_for_pattern(None, None, None, graph)
 
     def graphs(self) -> list[NamedNode]:
+        # Every public request lists the graphs (its dataset): kept until the next write, which the generation
+        # counts exactly. A read-only handle never sees a later write, so its list never changes.
+        generation = self._generation
+        listed = self._listed
+        if listed is None or listed[0] != generation:
+            listed = self._listed = (generation, self._list_graphs())
+        return list(listed[1])
+
+    def _list_graphs(self) -> list[NamedNode]:
         # pyoxigraph keeps a named graph that an update emptied; the port lists only graphs with content.
         hidden = hidden_graphs(self._store)
         names = [g for g in self._store.named_graphs() if isinstance(g, NamedNode) and g not in hidden]
