@@ -231,3 +231,19 @@ def test_blank_nodes_keep_their_identity_across_bulk_chunks(tmp_path: Path, bulk
     node = BlankNode("shared")
     store.replace_graphs({G1: [Triple(node, P, Literal(str(i))) for i in range(30)]})
     assert len({q.subject for q in store.quads(G1)}) == 1
+
+
+def test_the_graph_list_follows_every_write(tmp_path: Path) -> None:
+    # graphs() is kept between writes: each kind of write must show in the next list
+    store = OxigraphStore(tmp_path / "store")
+    assert store.graphs() == []
+    store.update(f'INSERT DATA {{ GRAPH <{G1.value}> {{ <{G1.value}> <{G1.value}> "x" }} }}')
+    assert store.graphs() == [G1]
+    store.load(f'<{G2.value}> <{G2.value}> "y" .'.encode(), RdfFormat.N_TRIPLES, G2)
+    assert store.graphs() == [G1, G2]
+    store.clear_graph(G1)
+    assert store.graphs() == [G2]
+    store.replace_graphs({G1: [triple("z")]})
+    listed = store.graphs()
+    listed.clear()  # a caller's copy: the next call is not affected
+    assert store.graphs() == [G1, G2]
