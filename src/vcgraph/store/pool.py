@@ -47,7 +47,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pyoxigraph import (
     BlankNode,
@@ -84,7 +84,7 @@ _WORKER_CODE = "from vcgraph.store.pool import worker_main; worker_main()"
 # Request: (generation, query, default_graphs, named_graphs, union_default_graph, base_iri, max_rows), graphs as
 # IRIs with None for the default graph. Reply: (result, source, copy state): result (kind, ...) with kind one of
 # "solutions" (tsv, truncated), "boolean" (value), "triples" (n-triples, truncated), "syntax" (message),
-# "evaluation" (message), "store" (message); source "memory" or "disk"; copy state one of COPY_STATES. At start-up
+# "evaluation" (message), "store" (message); source "memory" or "disk"; copy state a CopyState. At start-up
 # a worker sends ("ready", pid) or ("store", message) alone.
 Request = tuple[int, str, list[str | None] | None, list[str] | None, bool, str | None, int | None]
 
@@ -92,7 +92,8 @@ COPY_CHUNK = 20_000
 """Quads a worker copies into memory between two looks at its request pipe (~0.1 s): how long a query may wait
 for a copy under way."""
 
-COPY_STATES = ("off", "building", "complete", "too-large")
+CopyState = Literal["off", "building", "complete", "too-large"]
+"""Where a worker's memory copy stands; "off" when the pool makes none."""
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ class _Copy:
         # the graphs the copy holds, None for the default graph: a dataset within them is answered the same here
         self.graphs: frozenset[str | None] = frozenset([None, *(g.value for g in names)])
         self.store: _OxStore | None = _OxStore()
-        self.state = "building"
+        self.state: CopyState = "building"
         self._copied = 0
         self._started = time.monotonic()
         self._quads: Iterator[Quad] | None = itertools.chain(
