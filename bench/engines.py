@@ -170,17 +170,10 @@ def start_served(nquads: Path, workdir: Path, timeout: float, copy_quads: int) -
     store = open_served_store(settings)
     assert isinstance(store, PooledStore)
     started = time.perf_counter()
-    dataset = public_dataset(store, settings)
-    in_a_row = 0
-    while in_a_row < settings.query_workers:  # the workers take turns: each answered once from its copy
-        before = store.answered_from().get("memory", 0)
-        store.query("ASK {}", dataset=dataset)
-        in_a_row = in_a_row + 1 if store.answered_from().get("memory", 0) > before else 0
-        if store.copy_states().get("too-large"):
-            print(f"  the public graphs hold more than {copy_quads:,} quads: no memory copy", flush=True)
-            break
-        time.sleep(0.05)
-    print(f"  memory copies made {time.perf_counter() - started:.1f} s after the store opened", flush=True)
+    if store.wait_for_copies(public_dataset(store, settings), seconds=3600):
+        print(f"  memory copies made {time.perf_counter() - started:.1f} s after the store opened", flush=True)
+    else:
+        print(f"  the public graphs hold more than {copy_quads:,} quads: no memory copy", flush=True)
 
     def peak() -> float | None:
         # the query workers hold the engine and their copies; the service runs in this process

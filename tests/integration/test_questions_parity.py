@@ -12,7 +12,6 @@ embedded one exactly; nothing is normalised, so an engine's ordering, typing or 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -205,15 +204,7 @@ class Served(Loaded):
     def holding(self, data_set: str) -> Store:
         store = super().holding(data_set)
         assert isinstance(store, PooledStore)
-        dataset = public_dataset(store, SETTINGS)
-        deadline = time.monotonic() + 60
-        in_a_row = 0
-        while in_a_row < SETTINGS.query_workers:  # the workers take turns: each answered once from its copy
-            assert time.monotonic() < deadline, f"no memory copies made: {store.copy_states()}"
-            before = store.answered_from().get("memory", 0)
-            store.query("ASK {}", dataset=dataset)
-            in_a_row = in_a_row + 1 if store.answered_from().get("memory", 0) > before else 0
-            time.sleep(0.02)
+        assert store.wait_for_copies(public_dataset(store, SETTINGS), seconds=60)
         return store
 
 

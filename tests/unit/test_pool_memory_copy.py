@@ -39,15 +39,8 @@ def _answered_from(store: PooledStore, ask: Callable[[], object]) -> str:
     return source
 
 
-def _wait_for_copies(store: PooledStore, seconds: float = 30.0) -> None:
-    """Until every worker answers from its copy (each answered once in a row from memory, as workers take turns)."""
-    deadline = time.monotonic() + seconds
-    in_a_row = 0
-    while in_a_row < 4:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no copy made in time: {store.copy_states()}")
-        in_a_row = in_a_row + 1 if _answered_from(store, lambda: _rows(store)) == "memory" else 0
-        time.sleep(0.02)
+def _wait_for_copies(store: PooledStore) -> None:
+    assert store.wait_for_copies(PUBLIC, seconds=30)
 
 
 @pytest.fixture
@@ -122,10 +115,10 @@ def test_a_store_larger_than_the_limit_is_not_copied(tmp_path: Path) -> None:
     )
     try:
         store.update("INSERT DATA { " + " ".join(f'<{EX}s{i}> <{EX}p> "{i}" .' for i in range(10)) + " }")
-        deadline = time.monotonic() + 30.0
-        while store.copy_states().get("too-large", 0) == 0:
-            assert time.monotonic() < deadline, store.copy_states()
-            assert len(_rows(store, dataset=Dataset(default_graphs=[DefaultGraph()], named_graphs=[]))) == 10
+        default_graph = Dataset(default_graphs=[DefaultGraph()], named_graphs=[])
+        assert not store.wait_for_copies(default_graph, seconds=30)  # returns once a worker found it too large
+        assert store.copy_states().get("too-large", 0) > 0
+        assert len(_rows(store, dataset=default_graph)) == 10
         assert "memory" not in store.answered_from()
     finally:
         store.close()
@@ -139,6 +132,7 @@ def test_without_a_memory_copy_every_answer_comes_from_disk(tmp_path: Path) -> N
             time.sleep(0.02)
         assert store.answered_from() == {"disk": 5}
         assert store.copy_states() == {"off": 5}
+        assert not store.wait_for_copies(PUBLIC, seconds=30)
     finally:
         store.close()
 
@@ -148,9 +142,7 @@ def test_the_served_store_copies_every_graph_but_the_private_ones(tmp_path: Path
     store = open_served_store(settings)
     try:
         assert isinstance(store, PooledStore)
-        assert store.memory_copy == MemoryCopy(
-            leave_out=Minter(settings.base_iri).private_prefixes(), max_quads=1234
-        )
+        assert store.memory_copy == MemoryCopy(leave_out=Minter(settings.base_iri).private_prefixes(), max_quads=1234)
     finally:
         store.close()
 

@@ -37,6 +37,16 @@ PENDING = NamedNode(STAGING + "pending")
 PENDING_LOAD = NamedNode(STAGING + "loading")
 
 
+def visible_graphs(store: _OxStore) -> list[NamedNode]:
+    """The named graphs a reader sees, by IRI: those with content, but the hidden ones.
+
+    pyoxigraph keeps a named graph that an update emptied; the port lists only graphs with content."""
+    hidden = hidden_graphs(store)
+    names = [g for g in store.named_graphs() if isinstance(g, NamedNode) and g not in hidden]
+    non_empty = [g for g in names if next(iter(store.quads_for_pattern(None, None, None, g)), None)]
+    return sorted(non_empty, key=lambda g: g.value)
+
+
 def hidden_graphs(store: _OxStore) -> set[NamedNode]:
     """The graphs no reader may see: staging graphs, the marker graph and the graphs being bulk-loaded."""
     hidden = {q.subject for q in store.quads_for_pattern(None, PENDING_LOAD, None, PENDING)}
@@ -97,9 +107,7 @@ class OxigraphStore:
         with self._generation_lock:
             self._generation += 1
 
-    def query(
-        self, query: str, *, dataset: Dataset | None = None, base_iri: str | None = None
-    ) -> QueryOutcome:
+    def query(self, query: str, *, dataset: Dataset | None = None, base_iri: str | None = None) -> QueryOutcome:
         ds = dataset or Dataset()
         return self._store.query(
             query,
@@ -259,15 +267,8 @@ class OxigraphStore:
         generation = self._generation
         listed = self._listed
         if listed is None or listed[0] != generation:
-            listed = self._listed = (generation, self._list_graphs())
+            listed = self._listed = (generation, visible_graphs(self._store))
         return list(listed[1])
-
-    def _list_graphs(self) -> list[NamedNode]:
-        # pyoxigraph keeps a named graph that an update emptied; the port lists only graphs with content.
-        hidden = hidden_graphs(self._store)
-        names = [g for g in self._store.named_graphs() if isinstance(g, NamedNode) and g not in hidden]
-        non_empty = [g for g in names if next(iter(self._store.quads_for_pattern(None, None, None, g)), None)]
-        return sorted(non_empty, key=lambda g: g.value)
 
     def clear_graph(self, graph: GraphName) -> None:
         try:

@@ -66,7 +66,7 @@ from pyoxigraph import (
 from pyoxigraph import Store as _OxStore
 
 from vcgraph.store.notes import allowed_rows, note_truncation
-from vcgraph.store.oxigraph import OxigraphStore, hidden_graphs
+from vcgraph.store.oxigraph import OxigraphStore, visible_graphs
 from vcgraph.store.port import Dataset, GraphName, QueryAborted, QueryOutcome, QueryTimeout, StoreError
 
 log = logging.getLogger("vcgraph.store.pool")
@@ -177,16 +177,9 @@ class _Copy:
     def __init__(self, source: _OxStore, generation: int, spec: MemoryCopy) -> None:
         self.generation = generation
         self.spec = spec
-        self.max_quads = spec.max_quads
-        hidden = hidden_graphs(source)
-        names = [
-            g
-            for g in source.named_graphs()
-            if isinstance(g, NamedNode)
-            and g not in hidden
-            and not g.value.startswith(spec.leave_out)
-            and next(iter(source.quads_for_pattern(None, None, None, g)), None) is not None
-        ]
+        # the graphs the port lists (so that the service's public dataset is exactly the copy's graphs), but those
+        # left out
+        names = [g for g in visible_graphs(source) if not g.value.startswith(spec.leave_out)]
         # the graphs the copy holds, None for the default graph: a dataset within them is answered the same here
         self.graphs: frozenset[str | None] = frozenset([None, *(g.value for g in names)])
         self.store: _OxStore | None = _OxStore()
@@ -203,13 +196,13 @@ class _Copy:
         assert self._quads is not None and self.store is not None
         chunk = list(itertools.islice(self._quads, COPY_CHUNK))
         self._copied += len(chunk)
-        if self._copied > self.max_quads:
+        if self._copied > self.spec.max_quads:
             self.store, self._quads, self.state = None, None, "too-large"
             log.warning(
                 "query worker %d: the graphs to copy hold more than %d quads (VCGRAPH_MEMORY_COPY_QUADS): no memory"
                 " copy, every answer from disk",
                 os.getpid(),
-                self.max_quads,
+                self.spec.max_quads,
             )
         elif chunk:
             self.store.extend(chunk)
@@ -558,6 +551,26 @@ class PooledStore:
             self._sources[source] += 1
             self._copy_states[copy_state] += 1
         return self._outcome(result, max_rows)
+
+    def wait_for_copies(self, dataset: Dataset, seconds: float) -> bool:
+        """Wait until every worker answers ``dataset`` from its memory copy (True), or until none will: no copy is
+        made, or one is too large (False). Raises :class:`QueryTimeout` after ``seconds``.
+
+        For benchmarks and tests that measure the steady state between two writes. It asks ``ASK {}`` until as
+        many answers in a row as there are workers came from memory (the idle workers take turns).
+        """
+        deadline = time.monotonic() + seconds
+        in_a_row = 0
+        while in_a_row < self._size:
+            if self.memory_copy is None or self.copy_states().get("too-large"):
+                return False
+            if time.monotonic() > deadline:
+                raise QueryTimeout(f"the workers made no memory copy within {seconds:g} s: {self.copy_states()}")
+            before = self.answered_from().get("memory", 0)
+            self.query("ASK {}", dataset=dataset)
+            in_a_row = in_a_row + 1 if self.answered_from().get("memory", 0) > before else 0
+            time.sleep(0.02)
+        return True
 
     def answered_from(self) -> dict[str, int]:
         """How many answers came from a worker's memory copy (``memory``) and from the disk (``disk``)."""
