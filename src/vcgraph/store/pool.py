@@ -445,7 +445,7 @@ class PooledStore:
         self._generation = 0
         self._lock = threading.Lock()
         self._live: set[_Worker] = set()
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._spawns: queue.Queue[bool] = queue.Queue()
         self._closed = False
         # Workers are started from one long-lived thread: PR_SET_PDEATHSIG fires when the *thread* that started a
@@ -513,19 +513,25 @@ class PooledStore:
         if self._closed:
             raise StoreError("the store is closed")
         deadline = time.monotonic() + self.query_timeout
-        try:
-            worker = self._idle.get(timeout=self.query_timeout)
-        except queue.Empty:
-            raise QueryTimeout(
-                f"no query worker became free within {self.query_timeout:g} s (the server is busy)"
-            ) from None
-        if time.monotonic() >= deadline:  # the wait for a worker took the whole budget
-            self._idle.put(worker)
-            raise QueryTimeout(f"no query worker became free within {self.query_timeout:g} s (the server is busy)")
-        ds = dataset or Dataset()
+        worker = self._checkout(deadline)
         allowed = allowed_rows()
         max_rows = allowed if allowed is not None else self.max_rows
-        request: Request = (
+        result, _, _ = self._ask(worker, self._request(query, dataset, base_iri, max_rows), deadline)
+        return self._outcome(result, max_rows)
+
+    def query_each_worker(self, query: str, *, dataset: Dataset | None = None) -> list[QueryOutcome]:
+        """Every worker's answer to ``query``, each worker asked once (all of them held meanwhile): for checks and
+        tests that every worker sees the same data, which the queries of one client, all answered by the same
+        worker, would not show."""
+        if self._closed:
+            raise StoreError("the store is closed")
+        request = self._request(query, dataset, None, self.max_rows)
+        replies = self._each_worker(request, time.monotonic() + self.query_timeout)
+        return [self._outcome(result, self.max_rows) for result, _, _ in replies]
+
+    def _request(self, query: str, dataset: Dataset | None, base_iri: str | None, max_rows: int | None) -> Request:
+        ds = dataset or Dataset()
+        return (
             self._generation,
             query,
             _graph_names(ds.default_graphs),
@@ -534,6 +540,25 @@ class PooledStore:
             base_iri,
             max_rows,
         )
+
+    def _checkout(self, deadline: float) -> _Worker:
+        """An idle worker, the one that answered last first: its copy of the store is the one in the CPU's caches.
+        Taken in turn, the workers answered the endpoints benchmark's queries up to 1 ms slower (count-by-type 5.5
+        against 4.4 ms, 1,000 organisations)."""
+        try:
+            worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise QueryTimeout(
+                f"no query worker became free within {self.query_timeout:g} s (the server is busy)"
+            ) from None
+        if time.monotonic() >= deadline:  # the wait for a worker took the whole budget
+            self._idle.put(worker)
+            raise QueryTimeout(f"no query worker became free within {self.query_timeout:g} s (the server is busy)")
+        return worker
+
+    def _ask(self, worker: _Worker, request: Request, deadline: float) -> tuple[tuple[Any, ...], str, str]:
+        """``worker``'s reply to ``request``: the reply, where it was evaluated, the state of the worker's copy.
+        The worker goes back to the idle ones, or is replaced when it overran ``deadline`` or died."""
         try:
             worker.requests.send(request)
             if not worker.replies.poll(max(0.0, deadline - time.monotonic())):
@@ -550,27 +575,48 @@ class PooledStore:
         with self._lock:
             self._sources[source] += 1
             self._copy_states[copy_state] += 1
-        return self._outcome(result, max_rows)
+        return result, source, copy_state
+
+    def _each_worker(self, request: Request, deadline: float) -> list[tuple[tuple[Any, ...], str, str]]:
+        """Every worker's reply to ``request``: all of them are taken first, so that no worker is asked twice."""
+        workers: list[_Worker] = []
+        try:
+            while len(workers) < self._size:
+                workers.append(self._checkout(deadline))
+        except QueryTimeout:
+            for worker in workers:
+                self._idle.put(worker)
+            raise
+        replies = []
+        for index, worker in enumerate(workers):
+            try:
+                replies.append(self._ask(worker, request, deadline))
+            except (QueryTimeout, QueryAborted):
+                for unasked in workers[index + 1 :]:
+                    self._idle.put(unasked)
+                raise
+        return replies
 
     def wait_for_copies(self, dataset: Dataset, seconds: float) -> bool:
         """Wait until every worker answers ``dataset`` from its memory copy (True), or until none will: no copy is
         made, or one is too large (False). Raises :class:`QueryTimeout` after ``seconds``.
 
-        For benchmarks and tests that measure the steady state between two writes. It asks ``ASK {}`` until as
-        many answers in a row as there are workers came from memory (the idle workers take turns).
+        For benchmarks and tests that measure the steady state between two writes: asks every worker ``ASK {}``
+        over ``dataset`` until each answers from memory.
         """
+        if self.memory_copy is None:
+            return False
         deadline = time.monotonic() + seconds
-        in_a_row = 0
-        while in_a_row < self._size:
-            if self.memory_copy is None or self.copy_states().get("too-large"):
+        request = self._request("ASK {}", dataset, None, None)
+        while True:
+            replies = self._each_worker(request, deadline)
+            if any(state == "too-large" for _, _, state in replies):
                 return False
+            if all(source == "memory" for _, source, _ in replies):
+                return True
             if time.monotonic() > deadline:
                 raise QueryTimeout(f"the workers made no memory copy within {seconds:g} s: {self.copy_states()}")
-            before = self.answered_from().get("memory", 0)
-            self.query("ASK {}", dataset=dataset)
-            in_a_row = in_a_row + 1 if self.answered_from().get("memory", 0) > before else 0
             time.sleep(0.02)
-        return True
 
     def answered_from(self) -> dict[str, int]:
         """How many answers came from a worker's memory copy (``memory``) and from the disk (``disk``)."""
