@@ -85,6 +85,11 @@ _VIRTUOSO_BNODE_XML = re.compile(rb"<bnode>nodeID://")
 _VIRTUOSO_BNODE_JSON = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 _BODY_EXCERPT = 300
 INSERT_DATA_TRIPLES = 1_000
+INLINE_WRITE_TRIPLES = 1_000
+"""The most triples a write sends inline, in the one update request that replaces its graphs; a bigger write is
+staged (``batch_size`` triples per request) and swapped in. Virtuoso 7 compiles an update request as one unit: one
+of 5,000 short triples failed (SQ199, "Maximum size (32767) of a code vector exceeded") and the demo survey's wave
+(thousands of triples) did not answer within 60 s, where 2,000 passed."""
 """Triples per INSERT DATA operation. Virtuoso compiles each operation to SQL and refuses one whose SQL passes
 10,000 lines (SP031), which an INSERT DATA of about 3,000 triples does; a write that fits in one request is then
 several operations in that one request, still applied together."""
@@ -450,7 +455,10 @@ class RemoteStore:
                 headers={"Content-Type": "application/n-triples"},
             )
         else:
-            self._post(self._update_url(), "update", data=[("update", " ;\n".join(self._inserts(graph, triples)))])
+            # One request per operation: a staging graph is read by nobody until it is moved in place, so nothing
+            # needs these in one transaction, and Virtuoso refuses a request of thousands of triples.
+            for operation in self._inserts(graph, triples):
+                self._post(self._update_url(), "update", data=[("update", operation)])
 
     def _drop_graphs(self, graphs: Iterable[NamedNode]) -> None:
         drops = " ;\n".join(f"DROP SILENT GRAPH {g}" for g in graphs)
@@ -577,9 +585,9 @@ class RemoteStore:
 class _WritePlan:
     """Triples on their way to their graphs: held back while they fit in one request, staged beyond that.
 
-    A write of at most ``batch_size`` triples is sent as one update request, which the store applies in one
-    transaction. A bigger one goes to one staging graph per target, ``batch_size`` triples per request, and the
-    caller moves the staging graphs in place with one update request at the end.
+    A write of at most ``batch_size`` triples (and :data:`INLINE_WRITE_TRIPLES`) is sent as one update request,
+    which the store applies in one transaction. A bigger one goes to one staging graph per target, ``batch_size``
+    triples per request, and the caller moves the staging graphs in place with one update request at the end.
 
     Triples that mention a blank node are held back to the last request of their graph: a blank node label only
     means the same node within one request, so splitting them would split the node.
@@ -603,7 +611,7 @@ class _WritePlan:
         if self.staged is None:
             self.held.setdefault(target, []).append(triple)
             self.count += 1
-            if self.count > self.store.settings.batch_size:
+            if self.count > min(self.store.settings.batch_size, INLINE_WRITE_TRIPLES):
                 self._start_staging()
             return
         if _has_blank_node(triple):
