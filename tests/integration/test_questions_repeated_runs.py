@@ -1,0 +1,91 @@
+"""A repeated question (one run of its query per value of a list parameter, such as gaps-coverage's regions): its
+runs go to the store together, each with the request's context, and its answer is that of its runs one by one."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from pyoxigraph import RdfFormat
+
+from vcgraph.config import Settings
+from vcgraph.questions import run_question
+from vcgraph.store.notes import allowed_rows
+from vcgraph.store.oxigraph import OxigraphStore
+from vcgraph.store.port import QueryOutcome, Store
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "questions"
+SETTINGS = replace(Settings(home=ROOT), cache_entries=0, question_max_rows=1234)
+
+pytestmark = pytest.mark.integration
+
+
+class SlowStore:
+    """The real store, each query answered after a pause (as a busy engine would), recording how many queries
+    were in the store at once and the row allowance each run of the question saw."""
+
+    def __init__(self, store: OxigraphStore, pause: float) -> None:
+        self._store = store
+        self._pause = pause
+        self._lock = threading.Lock()
+        self._inside = 0
+        self.most_at_once = 0
+        self.allowances: list[int | None] = []
+
+    def query(self, query: str, **kwargs: Any) -> QueryOutcome:
+        with self._lock:
+            self._inside += 1
+            self.most_at_once = max(self.most_at_once, self._inside)
+            if query.startswith("# id: gaps-coverage"):  # a run of the question, not a lookup of the service
+                self.allowances.append(allowed_rows())
+        try:
+            time.sleep(self._pause)
+            return self._store.query(query, **kwargs)
+        finally:
+            with self._lock:
+                self._inside -= 1
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphStore]:
+    store = OxigraphStore(tmp_path_factory.mktemp("repeated") / "store")
+    for name in ("reference.trig", "gaps.trig"):
+        store.load(FIXTURES / name, RdfFormat.TRIG)
+    yield store
+    store.close()
+
+
+def _coverage(store: Store | SlowStore, regions: str) -> list[tuple[str, dict[str, int]]]:
+    answer = run_question(cast(Store, store), SETTINGS, "gaps-coverage", {"regions": regions, "product_class": "P08"})
+    return [(item["notation"], item["actors_by_region"]) for item in answer.items]
+
+
+def test_the_runs_of_a_repeated_question_go_to_the_store_together(store: OxigraphStore) -> None:
+    slow = SlowStore(store, pause=0.3)
+    _coverage(slow, "BE3,FRK")
+    assert slow.most_at_once == 2
+
+
+def test_each_run_reads_the_row_allowance_of_its_request(store: OxigraphStore) -> None:
+    slow = SlowStore(store, pause=0.0)
+    _coverage(slow, "BE3,FRK")
+    assert slow.allowances == [1234, 1234]
+
+
+def test_a_repeated_question_answers_as_its_runs_one_by_one(store: OxigraphStore) -> None:
+    together = _coverage(store, "BE3,FRK")
+    one_by_one: dict[str, dict[str, int]] = {}
+    for region in ("BE3", "FRK"):
+        for notation, counts in _coverage(store, region):
+            one_by_one.setdefault(notation, {}).update(counts)
+    assert together == list(one_by_one.items())
+    assert together == [("S02", {"BE3": 0, "FRK": 1}), ("S04", {"BE3": 1, "FRK": 1}), ("S13", {"BE3": 0, "FRK": 0})]
