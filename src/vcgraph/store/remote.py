@@ -85,14 +85,14 @@ _VIRTUOSO_BNODE_XML = re.compile(rb"<bnode>nodeID://")
 _VIRTUOSO_BNODE_JSON = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 _BODY_EXCERPT = 300
 INSERT_DATA_TRIPLES = 1_000
+"""Triples per INSERT DATA operation. Virtuoso compiles each operation to SQL and refuses one whose SQL passes
+10,000 lines (SP031), which an INSERT DATA of about 3,000 triples does; a write that fits in one request is then
+several operations in that one request, still applied together."""
 INLINE_WRITE_TRIPLES = 1_000
 """The most triples a write sends inline, in the one update request that replaces its graphs; a bigger write is
 staged (``batch_size`` triples per request) and swapped in. Virtuoso 7 compiles an update request as one unit: one
 of 5,000 short triples failed (SQ199, "Maximum size (32767) of a code vector exceeded") and the demo survey's wave
 (thousands of triples) did not answer within 60 s, where 2,000 passed."""
-"""Triples per INSERT DATA operation. Virtuoso compiles each operation to SQL and refuses one whose SQL passes
-10,000 lines (SP031), which an INSERT DATA of about 3,000 triples does; a write that fits in one request is then
-several operations in that one request, still applied together."""
 
 AuthScheme = TypingLiteral["basic", "digest"]
 
