@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import queue
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from pyoxigraph import (
@@ -22,7 +25,7 @@ from pyoxigraph import (
 
 from vcgraph.store.notes import noting_answers, rows_allowed
 from vcgraph.store.oxigraph import OxigraphStore
-from vcgraph.store.pool import PooledStore
+from vcgraph.store.pool import PooledStore, _IdleWorkers, _Worker
 from vcgraph.store.port import Dataset, QueryAborted, QueryTimeout, Store, StoreError
 
 EX = "http://example.org/"
@@ -278,3 +281,37 @@ def _children() -> set[int]:
             if fields[1] == me and fields[0] != "Z":
                 found.add(int(entry))
     return found
+
+
+def _back(idle: _IdleWorkers, *answers: str) -> None:
+    """Workers named 0, 1, ... come back in that order, each having answered from ``answers[i]``."""
+    for name, source in enumerate(answers):
+        idle.put(cast(_Worker, SimpleNamespace(name=name, answered_from=source)))
+
+
+def _next(idle: _IdleWorkers) -> int:
+    return cast(int, cast(SimpleNamespace, idle.get(timeout=0)).name)
+
+
+def test_the_next_query_goes_to_the_worker_that_answered_last_from_its_copy() -> None:
+    idle = _IdleWorkers(copying=True)
+    _back(idle, "memory", "disk", "memory", "disk")
+    assert [_next(idle) for _ in range(2)] == [2, 0]
+
+
+def test_while_no_worker_answers_from_its_copy_the_one_idle_longest_is_asked() -> None:
+    # after a write, while every worker copies again: the queries of one client reach each in turn
+    idle = _IdleWorkers(copying=True)
+    _back(idle, "disk", "disk", "disk")
+    assert [_next(idle) for _ in range(3)] == [0, 1, 2]
+
+
+def test_without_memory_copies_the_worker_that_answered_last_is_asked() -> None:
+    idle = _IdleWorkers(copying=False)
+    _back(idle, "disk", "disk", "disk")
+    assert [_next(idle) for _ in range(3)] == [2, 1, 0]
+
+
+def test_no_worker_back_within_the_wait_is_an_empty_queue() -> None:
+    with pytest.raises(queue.Empty):
+        _IdleWorkers(copying=True).get(timeout=0.05)
