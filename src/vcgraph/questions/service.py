@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextvars
-import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -191,52 +190,31 @@ def execute_table(store: Store, dataset: Dataset, info: QuestionInfo, bound: Bou
     query workers and a remote store in as many requests (trends-coverage over two regions at 50,000
     organisations: the sum of the two runs before, the longer of them now)."""
     bindings = list(bound.bindings())
-    if len(bindings) > 1:
-        return _table_of_runs(store, dataset, info, bound, bindings)
-    outcomes = (store.query(bind(info.text, binding), dataset=dataset) for binding in bindings)
-    first_outcome = next(outcomes, None)
-    if first_outcome is None:
+    if not bindings:
         return Table((), [])
-    first = _solutions(first_outcome, info)
-    names = tuple(v.value for v in first.variables)
-    repeated = bound.repeat_variable is not None and bound.repeat_variable not in names
-    variables = (*names, bound.repeat_variable) if repeated and bound.repeat_variable else names
+    runs: list[tuple[Mapping[str, Term], Iterable[tuple[Term | None, ...]]]]
+    if len(bindings) == 1:
+        solutions = _solutions(store.query(bind(info.text, bindings[0]), dataset=dataset), info)
+        names = tuple(v.value for v in solutions.variables)
+        runs = [(bindings[0], (tuple(solution) for solution in solutions))]
+    else:
+        texts = [bind(info.text, binding) for binding in bindings]
+        with ThreadPoolExecutor(min(len(texts), CONCURRENT_RUNS), thread_name_prefix="vcgraph-run") as pool:
+            # each run in a copy of this context: the store reads the request's row allowance and notes its cuts
+            futures = [pool.submit(contextvars.copy_context().run, _read_run, store, dataset, info, t) for t in texts]
+            read = [future.result() for future in futures]
+        names = read[0][0]
+        runs = [(binding, run_rows) for binding, (_, run_rows) in zip(bindings, read, strict=True)]
+    repeated = bound.repeat_variable if bound.repeat_variable not in (None, *names) else None
+    variables = (*names, repeated) if repeated is not None else names
 
     def rows() -> Iterator[tuple[Term | None, ...]]:
-        for binding, outcome in zip(bindings, itertools.chain([first], outcomes), strict=True):
-            solutions = outcome if outcome is first else _solutions(outcome, info)
-            if repeated and bound.repeat_variable is not None:
-                value = (binding[bound.repeat_variable],)
-                yield from (tuple(solution) + value for solution in solutions)
-            else:
-                yield from (tuple(solution) for solution in solutions)
-
-    return Table(variables, rows())
-
-
-def _table_of_runs(
-    store: Store,
-    dataset: Dataset,
-    info: QuestionInfo,
-    bound: BoundParameters,
-    bindings: list[dict[str, NamedNode | Literal]],
-) -> Table:
-    texts = [bind(info.text, binding) for binding in bindings]
-    with ThreadPoolExecutor(max_workers=min(len(texts), CONCURRENT_RUNS), thread_name_prefix="vcgraph-run") as pool:
-        # each run in a copy of this context: the store reads the request's row allowance and notes its cuts there
-        futures = [pool.submit(contextvars.copy_context().run, _read_run, store, dataset, info, t) for t in texts]
-        runs = [future.result() for future in futures]
-    names = runs[0][0]
-    repeated = bound.repeat_variable is not None and bound.repeat_variable not in names
-    variables = (*names, bound.repeat_variable) if repeated and bound.repeat_variable else names
-
-    def rows() -> Iterator[tuple[Term | None, ...]]:
-        for binding, (_, run_rows) in zip(bindings, runs, strict=True):
-            if repeated and bound.repeat_variable is not None:
-                value = (binding[bound.repeat_variable],)
-                yield from (row + value for row in run_rows)
-            else:
+        for binding, run_rows in runs:
+            if repeated is None:
                 yield from run_rows
+            else:
+                value = (binding[repeated],)
+                yield from (row + value for row in run_rows)
 
     return Table(variables, rows())
 

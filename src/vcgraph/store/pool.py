@@ -605,15 +605,14 @@ class PooledStore:
 
     def _checkout(self, deadline: float) -> _Worker:
         """An idle worker, chosen as :class:`_IdleWorkers` says."""
+        busy = QueryTimeout(f"no query worker became free within {self.query_timeout:g} s (the server is busy)")
         try:
             worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
-            raise QueryTimeout(
-                f"no query worker became free within {self.query_timeout:g} s (the server is busy)"
-            ) from None
+            raise busy from None
         if time.monotonic() >= deadline:  # the wait for a worker took the whole budget
             self._idle.put(worker)
-            raise QueryTimeout(f"no query worker became free within {self.query_timeout:g} s (the server is busy)")
+            raise busy
         return worker
 
     def _ask(self, worker: _Worker, request: Request, deadline: float) -> tuple[tuple[Any, ...], str, str]:
