@@ -12,7 +12,7 @@ import pytest
 from pyoxigraph import RdfFormat
 
 from vcgraph.config import Settings
-from vcgraph.questions import QuestionAnswer, QuestionParameterError, run_question
+from vcgraph.questions import QuestionAnswer, QuestionParameterError, question_rows, run_question
 from vcgraph.store.oxigraph import OxigraphStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,6 +87,16 @@ def test_median_trl_changes_are_ranked_by_size(store: OxigraphStore, settings: S
         (W2 + "a/technology/T04.02", 6),
         (W2 + "b/technology/T04.02", 6),
     ]
+
+
+def test_trl_statements_of_a_wave_compared_with_itself_are_listed_on_both_sides(
+    store: OxigraphStore, settings: Settings
+) -> None:
+    rows = question_rows(store, settings, "trends-trl", {"from": "2025-W1", "to": "2025-W1"})
+    sides: dict[str, set[str]] = {}
+    for row in rows:
+        sides.setdefault(str(row["statement"]), set()).add(str(row["side"].value))  # type: ignore[union-attr]
+    assert sides and all(side == {"from", "to"} for side in sides.values())
 
 
 def test_median_trl_in_a_region_hides_anonymous_statements(store: OxigraphStore, settings: Settings) -> None:
