@@ -112,6 +112,9 @@ def nuts_quads() -> tuple[list[str], list[str]]:
         quads.append(f"{node} <{BM}nutsLevel> {literal(level, 'integer')} {graph} .")
         if parent:
             quads.append(f"{node} <{SKOS}broader> {iri(NUTS + parent)} {graph} .")
+        # the code itself and every code above it (each a prefix of the code, down to the country's two letters)
+        for length in range(len(code), 1, -1):
+            quads.append(f"{node} <{BM}withinRegion> {iri(NUTS + code[:length])} {graph} .")
 
     for country, level1 in COUNTRIES.items():
         region(country, 0, None)

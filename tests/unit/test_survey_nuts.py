@@ -71,6 +71,17 @@ def test_each_region_is_a_skos_concept_with_notation_level_and_broader(index: Nu
     } <= triples
 
 
+def test_a_region_lies_within_itself_and_every_region_above_it_and_no_other(index: NutsIndex) -> None:
+    within = NamedNode(BM + "withinRegion")
+    containers = {t.object for t in nuts_triples(index) if t.subject == nuts("BE332") and t.predicate == within}
+    assert containers == {nuts("BE332"), nuts("BE33"), nuts("BE3"), nuts("BE")}
+
+
+def test_a_country_lies_within_itself_only(index: NutsIndex) -> None:
+    within = NamedNode(BM + "withinRegion")
+    assert {t.object for t in nuts_triples(index) if t.subject == nuts("FR") and t.predicate == within} == {nuts("FR")}
+
+
 def test_a_country_is_a_top_concept_of_the_scheme(index: NutsIndex) -> None:
     assert Triple(nuts("BE"), NamedNode(SKOS + "topConceptOf"), NamedNode(NUTS_SCHEME)) in set(nuts_triples(index))
 

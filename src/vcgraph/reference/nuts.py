@@ -121,6 +121,7 @@ def nuts_triples(index: NutsIndex) -> list[Triple]:
     scheme = NamedNode(NUTS_SCHEME)
     in_scheme = NamedNode(SKOS + "inScheme")
     level_of = NamedNode(BM + "nutsLevel")
+    within = NamedNode(BM + "withinRegion")
     integer = NamedNode(XSD + "integer")
     out = [
         Triple(scheme, t, NamedNode(SKOS + "ConceptScheme")),
@@ -147,4 +148,8 @@ def nuts_triples(index: NutsIndex) -> list[Triple]:
             out.append(Triple(concept, NamedNode(SKOS + "topConceptOf"), scheme))
         elif parent in index.regions:
             out.append(Triple(concept, NamedNode(SKOS + "broader"), nuts(parent)))
+        # The region and every region above it, one triple each: the questions find a region's actors from this
+        # one pattern (region bound), which every engine starts from, where pyoxigraph planned the four
+        # skos:broader paths it replaces after the whole wave (docs/model.md).
+        out += [Triple(concept, within, nuts(c)) for c in [code, *index.parents(code)] if c in index.regions]
     return out
