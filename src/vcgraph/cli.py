@@ -88,7 +88,10 @@ def main(
 
 @app.command()
 def init(store: StoreOption = None) -> None:
-    """Create the store if needed and load the reference data: ontology, vocabularies, NUTS 2021 regions."""
+    """Create the store if needed and load the reference data: ontology, vocabularies, NUTS 2021 regions.
+
+    Run it again after upgrading vcgraph: the questions rely on this version's reference graphs.
+    """
     from vcgraph.service.ingest import ensure_reference_data
 
     settings = settings_for(store)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +14,15 @@ from openpyxl import Workbook
 from pyoxigraph import Literal, NamedNode, Quad, Triple
 
 from vcgraph.config import Settings
+from vcgraph.http.server import warn_if_reference_data_is_stale
 from vcgraph.namespaces import Minter
-from vcgraph.service.ingest import IngestError, ensure_reference_data, ingest_survey, replace_changed_graphs
+from vcgraph.service.ingest import (
+    IngestError,
+    ensure_reference_data,
+    ingest_survey,
+    replace_changed_graphs,
+    stale_reference_graphs,
+)
 from vcgraph.service.validate import validate_file, validate_store
 from vcgraph.store.oxigraph import OxigraphStore
 from vcgraph.store.port import Store
@@ -141,6 +149,45 @@ def test_reloading_the_reference_data_changes_nothing(store: Store, settings: Se
     before = quads(store)
     ensure_reference_data(store, settings)
     assert quads(store) == before
+
+
+def test_an_empty_store_has_every_reference_graph_stale(store: Store, settings: Settings) -> None:
+    assert stale_reference_graphs(store, settings) == [
+        MINTER.ontology_graph(),
+        MINTER.vocabularies_graph(),
+        MINTER.nuts_graph(),
+    ]
+
+
+def test_reference_graphs_are_current_after_loading_them(store: Store, settings: Settings) -> None:
+    ensure_reference_data(store, settings)
+    assert stale_reference_graphs(store, settings) == []
+
+
+def test_a_nuts_graph_of_an_earlier_version_is_stale_until_reloaded(store: Store, settings: Settings) -> None:
+    ensure_reference_data(store, settings)
+    store.update("DELETE WHERE { GRAPH ?g { ?region <https://w3id.org/vcgraph/ontology#withinRegion> ?container } }")
+    assert stale_reference_graphs(store, settings) == [MINTER.nuts_graph()]
+    ensure_reference_data(store, settings)
+    assert stale_reference_graphs(store, settings) == []
+
+
+def test_serving_a_store_with_stale_reference_graphs_logs_how_to_replace_them(
+    store: Store, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="vcgraph.http.server"):
+        warn_if_reference_data_is_stale(store, settings)
+    assert MINTER.nuts_graph().value in caplog.text
+    assert f"vcgraph init --store {settings.store}" in caplog.text
+
+
+def test_serving_a_current_store_logs_no_warning(
+    store: Store, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    ensure_reference_data(store, settings)
+    with caplog.at_level(logging.WARNING, logger="vcgraph.http.server"):
+        warn_if_reference_data_is_stale(store, settings)
+    assert caplog.records == []
 
 
 def test_ingesting_the_same_file_twice_gives_the_same_store(store: Store, settings: Settings) -> None:

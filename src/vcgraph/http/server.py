@@ -11,6 +11,7 @@ from vcgraph.config import Settings
 from vcgraph.http.app import create_app
 from vcgraph.http.protocol import header_deadline_protocol
 from vcgraph.namespaces import Minter
+from vcgraph.service.ingest import stale_reference_graphs
 from vcgraph.store.pool import MemoryCopy, PooledStore
 from vcgraph.store.port import Store, StoreError, open_store
 
@@ -19,6 +20,8 @@ TIMEOUT_KEEP_ALIVE = 5
 
 BACKLOG = 1024
 """Connections the kernel queues before they are accepted: above the connection limit, so a burst is not dropped."""
+
+logger = logging.getLogger(__name__)
 
 
 def open_served_store(settings: Settings) -> Store:
@@ -48,6 +51,22 @@ def open_served_store(settings: Settings) -> Store:
     )
 
 
+def warn_if_reference_data_is_stale(store: Store, settings: Settings) -> None:
+    """Log which reference graphs differ from this checkout's, and the command that replaces them.
+
+    A warning, not a refusal: the store stays readable (its waves, the SPARQL endpoint), and an operator may be
+    serving it on purpose before running ``vcgraph init``; but questions may answer with too little until then.
+    """
+    stale = stale_reference_graphs(store, settings)
+    if stale:
+        logger.warning(
+            "the store's reference graphs %s differ from this version's ontology/ and NUTS list: questions may "
+            "answer with too little (e.g. no region's actors) until `vcgraph init --store %s` replaces them",
+            ", ".join(g.value for g in stale),
+            settings.store,
+        )
+
+
 def serve(settings: Settings, host: str, port: int) -> None:
     """Open the store, serve it on ``host:port`` until interrupted, then close it (and its query workers).
 
@@ -57,6 +76,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     store = open_served_store(settings)
     try:
+        warn_if_reference_data_is_stale(store, settings)
         config = uvicorn.Config(
             create_app(settings, store),
             host=host,

@@ -109,15 +109,29 @@ def ensure_reference_data(store: Store, settings: Settings, reference: Reference
 
     Idempotent: the same files give the same quads. Returns the number of triples per graph IRI.
     """
+    graphs = reference_graphs(settings, reference)
+    replace_changed_graphs(store, graphs)
+    return {graph.value: len(triples) for graph, triples in graphs.items()}
+
+
+def reference_graphs(settings: Settings, reference: ReferenceData | None = None) -> dict[NamedNode, list[Triple]]:
+    """The reference graphs' IRIs and the triples this checkout gives them."""
     reference = reference or load_reference_data(settings)
     minter = Minter(settings.base_iri)
-    graphs = {
+    return {
         minter.ontology_graph(): reference.ontology,
         minter.vocabularies_graph(): reference.vocabularies,
         minter.nuts_graph(): reference.nuts,
     }
-    replace_changed_graphs(store, graphs)
-    return {graph.value: len(triples) for graph, triples in graphs.items()}
+
+
+def stale_reference_graphs(store: Store, settings: Settings) -> list[NamedNode]:
+    """The reference graphs whose content in ``store`` is not this checkout's: ``vcgraph init`` replaces them.
+
+    The questions rely on them being current: a store initialised before the NUTS graph stated bm:withinRegion
+    answers the convergence questions with nothing until it is re-initialised.
+    """
+    return [graph for graph, triples in reference_graphs(settings).items() if _differs(store, graph, triples)]
 
 
 def replace_changed_graphs(store: Store, graphs: Mapping[NamedNode, list[Triple]]) -> list[NamedNode]:
