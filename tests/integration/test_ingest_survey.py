@@ -26,6 +26,7 @@ from vcgraph.service.ingest import (
 from vcgraph.service.validate import validate_file, validate_store
 from vcgraph.store.oxigraph import OxigraphStore
 from vcgraph.store.port import Store
+from vcgraph.store.remote import RemoteSettings, RemoteStore
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "survey"
@@ -179,6 +180,15 @@ def test_serving_a_store_with_stale_reference_graphs_logs_how_to_replace_them(
         warn_if_reference_data_is_stale(store, settings)
     assert MINTER.nuts_graph().value in caplog.text
     assert f"vcgraph init --store {settings.store}" in caplog.text
+
+
+def test_serving_a_store_that_does_not_answer_logs_a_warning_instead_of_failing(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    unreachable = RemoteStore(RemoteSettings(query_url="http://127.0.0.1:9/query", timeout=2.0))
+    with caplog.at_level(logging.WARNING, logger="vcgraph.http.server"):
+        warn_if_reference_data_is_stale(unreachable, settings)
+    assert "could not compare the store's reference graphs" in caplog.text
 
 
 def test_serving_a_current_store_logs_no_warning(

@@ -57,7 +57,11 @@ def warn_if_reference_data_is_stale(store: Store, settings: Settings) -> None:
     A warning, not a refusal: the store stays readable (its waves, the SPARQL endpoint), and an operator may be
     serving it on purpose before running ``vcgraph init``; but questions may answer with too little until then.
     """
-    stale = stale_reference_graphs(store, settings)
+    try:
+        stale = stale_reference_graphs(store, settings)
+    except StoreError as exc:  # a remote store not up yet: serve anyway, as before; its queries will say so
+        logger.warning("could not compare the store's reference graphs with this version's: %s", exc)
+        return
     if stale:
         logger.warning(
             "the store's reference graphs %s differ from this version's ontology/ and NUTS list: questions may "

@@ -148,8 +148,8 @@ def nuts_triples(index: NutsIndex) -> list[Triple]:
             out.append(Triple(concept, NamedNode(SKOS + "topConceptOf"), scheme))
         elif parent in index.regions:
             out.append(Triple(concept, NamedNode(SKOS + "broader"), nuts(parent)))
-        # The region and every region above it, one triple each: the questions find a region's actors from this
-        # one pattern (region bound), which every engine starts from, where pyoxigraph planned the four
-        # skos:broader paths it replaces after the whole wave (docs/model.md).
+        # The region and every region above it, one triple each: a query finds a region's actors starting from
+        # this one pattern (region bound); pyoxigraph planned the four skos:broader paths it replaces after
+        # reading the whole wave (docs/model.md).
         out += [Triple(concept, within, nuts(c)) for c in [code, *index.parents(code)] if c in index.regions]
     return out
