@@ -22,7 +22,11 @@ loses one engine, not the run):
   shaping); the budget is the one of issue 3, max(20 % of raw, 2 ms). Best of ``--repeat`` alternated runs per
   side after a warm-up (``--repeat 1``: one run, no warm-up). A question that fails (time-out, engine error) is
   reported with the error and the others go on; from the second size on, a question expected over
-  ``--skip-above`` seconds (its raw time grown as the graph did) is not run.
+  ``--skip-above`` seconds (its raw time grown as the graph did) is not run;
+* **probes** (``--probes``): the ``.rq`` files of ``bench/floor/``, bound to the latest wave and BE3 and run raw
+  like the questions. Each is a piece of work that questions cannot avoid (every statement of a wave read once,
+  the region's actors, their needs), so its time is a floor under the questions that need that piece, engine by
+  engine, in the same run.
 
 ``--write`` replaces the ``## Engines`` section of ``bench/RESULTS.md``. Virtuoso needs the Debian package
 ``virtuoso-opensource`` (``make virtuoso`` or ``scripts/virtuoso.sh install``); it is started with
@@ -56,7 +60,9 @@ from remote_store import free_port, stop_process
 
 from vcgraph.config import Settings
 from vcgraph.http.server import open_served_store
+from vcgraph.namespaces import NUTS
 from vcgraph.service.dataset import public_dataset
+from vcgraph.sparql.text import bind_parameters
 from vcgraph.store.oxigraph import OxigraphStore
 from vcgraph.store.pool import PooledStore
 from vcgraph.store.port import Store
@@ -65,6 +71,8 @@ from vcgraph.store.remote import RemoteSettings, RemoteStore
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Engines"
+PROBES = ROOT / "bench" / "floor"
+PROBE_PREFIX = "probe: "
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 VIRTUOSO_SCRIPT = ROOT / "scripts" / "virtuoso.sh"
 ENGINES = {
@@ -82,6 +90,7 @@ class QuestionRun:
     service_ms: float | None = None
     items: int | None = None
     error: str = ""
+    answer: str = ""  # a probe's answer: its values when one row, else how many rows
 
     @property
     def allowed_ms(self) -> float | None:
@@ -286,6 +295,44 @@ def start_virtuoso(nquads: Path, workdir: Path, timeout: float) -> tuple[Engine,
 # ------------------------------------------------------------------------------------ one engine, one size
 
 
+def probe_answer(rows: list[tuple[object, ...]]) -> str:
+    """What a probe found, for the report: the values of a one-row answer (a count), else the number of rows."""
+    if len(rows) != 1:
+        return f"{len(rows):,} rows"
+    return ", ".join(str(getattr(value, "value", value)) for value in rows[0] if value is not None)
+
+
+def measure_probes(store: Store, settings: Settings, repeat: int) -> list[QuestionRun]:
+    """Each ``bench/floor/*.rq`` raw on ``store``: best of ``repeat`` runs (after a warm-up when repeating)."""
+    dataset = public_dataset(store, settings)
+    values = {
+        "wave": pyoxigraph.NamedNode(f"{question_bench.BASE}id/wave/{question_bench.WAVES[-1][0]}"),
+        "region": pyoxigraph.NamedNode(f"{NUTS}BE3"),
+    }
+    runs = []
+    for path in sorted(PROBES.glob("*.rq")):
+        text = bind_parameters(path.read_text(encoding="utf-8"), values)
+        rows: list[tuple[object, ...]] = []
+
+        def raw(text: str = text, rows: list[tuple[object, ...]] = rows) -> None:
+            outcome = store.query(text, dataset=dataset)
+            assert isinstance(outcome, pyoxigraph.QuerySolutions)
+            rows[:] = [tuple(solution) for solution in outcome]  # every value read
+
+        name = PROBE_PREFIX + path.stem
+        try:
+            if repeat > 1:
+                raw()
+            best_ms = min(timed(raw) for _ in range(repeat)) * 1000
+        except Exception as exc:  # an engine's time-out or error is a result of this benchmark
+            runs.append(QuestionRun(name, error=f"{type(exc).__name__}: {exc}"[:300]))
+            print(f"  {name:28s} failed: {runs[-1].error.splitlines()[0]}", flush=True)
+            continue
+        runs.append(QuestionRun(name, raw_ms=best_ms, items=len(rows), answer=probe_answer(rows)))
+        print(f"  {name:28s} raw {best_ms:9.1f} ms  {runs[-1].answer}", flush=True)
+    return runs
+
+
 def run_engine(engine_id: str, size: int, nquads: Path, quads: int, args: argparse.Namespace) -> EngineRun:
     """Load ``nquads`` into the engine, run every question on it; in the child process of that engine."""
     run = EngineRun(ENGINES[engine_id], size, quads)
@@ -302,6 +349,8 @@ def run_engine(engine_id: str, size: int, nquads: Path, quads: int, args: argpar
         print(f"  {run.engine}: loaded {quads:,} quads in {run.load_s:.1f} s", flush=True)
         try:
             settings = Settings(home=ROOT)
+            if args.probes:
+                run.questions += measure_probes(engine.store, settings, args.repeat)
             skip = set(args.skip.get(engine_id, []))
             for question in sorted(info.id for info in question_bench.list_questions(settings)):
                 if args.only and question not in args.only:
@@ -337,7 +386,8 @@ def report(runs: list[EngineRun], args: argparse.Namespace) -> str:
         SECTION,
         "",
         f"`python bench/engines.py --sizes {','.join(str(s) for s in args.sizes)} --engines "
-        f"{','.join(args.engines)} --repeat {args.repeat} --repeat-large {args.repeat_large}` (written {started}; "
+        f"{','.join(args.engines)} --repeat {args.repeat} --repeat-large {args.repeat_large} --timeout "
+        f"{args.timeout:g}{' --probes' if args.probes else ''}` (written {started}; "
         f"Python {platform.python_version()}, "
         f"pyoxigraph {pyoxigraph.__version__}, {platform.machine()}, {os.cpu_count()} cores). The graph of "
         "`bench/questions.py` at each size, dumped as N-Quads and bulk-loaded into each engine by its own loader; "
@@ -352,7 +402,10 @@ def report(runs: list[EngineRun], args: argparse.Namespace) -> str:
     for run in runs:
         peak = f"{run.peak_mb:,.0f} ({run.memory_of})" if run.peak_mb is not None else run.error
         lines.append(f"| {run.engine} | {run.organisations:,} | {run.quads:,} | {_ms(run.load_s)} | {peak} |")
-    questions = sorted({q.question for run in runs for q in run.questions})
+    # the probes after the questions whose floor they are
+    questions = sorted(
+        {q.question for run in runs for q in run.questions}, key=lambda q: (q.startswith(PROBE_PREFIX), q)
+    )
     for size in args.sizes:
         at_size = [run for run in runs if run.organisations == size]
         if not at_size:
@@ -368,6 +421,8 @@ def report(runs: list[EngineRun], args: argparse.Namespace) -> str:
                     cells.append("")
                 elif found.error:
                     cells.append(found.error.splitlines()[0].replace("|", "/"))  # an engine's message is long
+                elif question.startswith(PROBE_PREFIX):
+                    cells.append(f"{_ms(found.raw_ms)} (raw only; {found.answer})")
                 else:
                     verdict = "within" if found.within_budget else "**over**"
                     second = "< 1 s" if (found.service_ms or 0) < 1000 else "**> 1 s**"
@@ -410,7 +465,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--repeat-large", type=int, default=1, help=f"the same from {question_bench.LARGE:,} organisations"
     )
-    parser.add_argument("--only", type=lambda s: set(s.split(",")), help="comma-separated question ids")
+    parser.add_argument(
+        "--only", type=lambda s: set(s.split(",")), help="comma-separated question ids (none: the probes alone)"
+    )
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds a query may take on a server")
     parser.add_argument("--skip-above", type=float, default=600.0, help="skip a question expected over this (s)")
     parser.add_argument("--workdir", type=Path, default=None, help="where stores go (default: the temp dir)")
@@ -420,6 +477,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=Settings().memory_copy_quads,
         help="the served engine's VCGRAPH_MEMORY_COPY_QUADS (default: vcgraph's)",
     )
+    parser.add_argument("--probes", action="store_true", help="also run bench/floor/*.rq raw on each engine")
     parser.add_argument("--write", action="store_true", help=f"replace {SECTION} in bench/RESULTS.md")
     parser.add_argument("--child", nargs=4, metavar=("ENGINE", "SIZE", "NQUADS", "QUADS"), help=argparse.SUPPRESS)
     parser.add_argument("--skip-json", default="{}", help=argparse.SUPPRESS)
@@ -455,6 +513,8 @@ def main(argv: list[str] | None = None) -> int:
                 child += ["--memory-copy-quads", str(args.memory_copy_quads)]
                 if args.only:
                     child += ["--only", ",".join(sorted(args.only))]
+                if args.probes:
+                    child.append("--probes")
                 if args.workdir:
                     child += ["--workdir", str(args.workdir)]
                 result = None
