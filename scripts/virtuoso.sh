@@ -10,7 +10,7 @@
 # Settings: VIRTUOSO_HTTP_PORT (8890), VIRTUOSO_SQL_PORT (1111), VIRTUOSO_DATA (var/virtuoso),
 # VIRTUOSO_MAX_QUERY_SECONDS (30: MaxQueryExecutionTime, the real limit), VIRTUOSO_MAX_ESTIMATE_SECONDS (600:
 # MaxQueryCostEstimationTime; Virtuoso refuses a query whose *estimated* time exceeds it, and on a freshly loaded
-# store it estimated 119 s for matchmaking-mutual on the 200-triple question fixtures), VIRTUOSO_MAX_ROWS (1000000: ResultSetMaxRows; an answer
+# store it estimated 119 s for matchmaking-mutual on the 200-triple question fixtures; 0 turns the check off), VIRTUOSO_MAX_ROWS (1000000: ResultSetMaxRows; an answer
 # cut by it is reported by vcgraph as an error, never served short), VIRTUOSO_BUFFERS (50000 pages of 8 KiB).
 #
 # Both ports bind 127.0.0.1 only. The public /sparql endpoint stays read-only; vcgraph writes through
