@@ -179,7 +179,8 @@ def start_served(nquads: Path, workdir: Path, timeout: float, copy_quads: int) -
     store = open_served_store(settings)
     assert isinstance(store, PooledStore)
     started = time.perf_counter()
-    if store.wait_for_copies(public_dataset(store, settings), seconds=3600):
+    copied = store.wait_for_copies(public_dataset(store, settings), seconds=3600)
+    if copied:
         print(f"  memory copies made {time.perf_counter() - started:.1f} s after the store opened", flush=True)
     else:
         print(f"  the public graphs hold more than {copy_quads:,} quads: no memory copy", flush=True)
@@ -189,7 +190,9 @@ def start_served(nquads: Path, workdir: Path, timeout: float, copy_quads: int) -
         peaks = [vm_hwm_mb(pid) for pid in store.worker_pids()]
         return sum(p for p in peaks if p is not None) or None
 
-    return Engine(store, store.close, peak, "the query worker processes (engine + memory copies), summed"), load_s
+    # the engine's name says "memory copies"; where none was made (a store above copy_quads), the note says so
+    held = "engine + memory copies" if copied else "engine only: no memory copy, every answer from disk"
+    return Engine(store, store.close, peak, f"the query worker processes ({held}), summed"), load_s
 
 
 def _wait_for(url: str, process: subprocess.Popen[bytes] | None, seconds: float) -> None:
