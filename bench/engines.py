@@ -351,12 +351,22 @@ def run_engine(engine_id: str, size: int, nquads: Path, quads: int, args: argpar
         else:
             engine, run.load_s = start_virtuoso(nquads, workdir, args.timeout)
         print(f"  {run.engine}: loaded {quads:,} quads in {run.load_s:.1f} s", flush=True)
+        # sampled before each question and at the end: a served worker stopped at a deadline is replaced by a
+        # fresh one, and the peak of the one stopped would be lost with it
+        peaks: list[float] = []
+
+        def sample_peak() -> None:
+            peak = engine.peak_mb()
+            if peak is not None:
+                peaks.append(peak)
+
         try:
             settings = Settings(home=ROOT)
             if args.probes:
                 run.questions += measure_probes(engine.store, settings, args.repeat)
             skip = set(args.skip.get(engine_id, []))
             for question in sorted(info.id for info in question_bench.list_questions(settings)):
+                sample_peak()
                 if args.only and question not in args.only:
                     continue
                 if question in skip:
@@ -370,7 +380,8 @@ def run_engine(engine_id: str, size: int, nquads: Path, quads: int, args: argpar
                     print(f"  {question:28s} failed: {run.questions[-1].error.splitlines()[0]}", flush=True)
                     continue
                 run.questions.append(QuestionRun(question, measured.raw_ms, measured.service_ms, measured.items))
-            run.peak_mb = engine.peak_mb()
+            sample_peak()
+            run.peak_mb = max(peaks, default=None)
             run.memory_of = engine.memory_of
         finally:
             engine.stop()
