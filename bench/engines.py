@@ -306,16 +306,21 @@ def probe_answer(rows: list[tuple[object, ...]]) -> str:
     return ", ".join(str(getattr(value, "value", value)) for value in rows[0] if value is not None)
 
 
-def measure_probes(store: Store, settings: Settings, repeat: int) -> list[QuestionRun]:
-    """Each ``bench/floor/*.rq`` raw on ``store``: best of ``repeat`` runs (after a warm-up when repeating)."""
-    dataset = public_dataset(store, settings)
+def bound_probe(path: Path) -> str:
+    """The probe's text with $wave bound to the latest wave of the synthetic graph and $region to BE3."""
     values = {
         "wave": pyoxigraph.NamedNode(f"{question_bench.BASE}id/wave/{question_bench.WAVES[-1][0]}"),
         "region": pyoxigraph.NamedNode(f"{NUTS}BE3"),
     }
+    return bind_parameters(path.read_text(encoding="utf-8"), values)
+
+
+def measure_probes(store: Store, settings: Settings, repeat: int) -> list[QuestionRun]:
+    """Each ``bench/floor/*.rq`` raw on ``store``: best of ``repeat`` runs (after a warm-up when repeating)."""
+    dataset = public_dataset(store, settings)
     runs = []
     for path in sorted(PROBES.glob("*.rq")):
-        text = bind_parameters(path.read_text(encoding="utf-8"), values)
+        text = bound_probe(path)
         rows: list[tuple[object, ...]] = []
 
         def raw(text: str = text, rows: list[tuple[object, ...]] = rows) -> None:

@@ -16,6 +16,7 @@ from pyoxigraph import RdfFormat
 
 from vcgraph.config import Settings
 from vcgraph.namespaces import BM, NUTS, ORG, PROV, VOCAB
+from vcgraph.service.dataset import public_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -23,17 +24,25 @@ sys.path.insert(0, str(ROOT / "bench"))
 import engines  # noqa: E402  (a script folder, not a package)
 import questions as question_bench  # noqa: E402
 
+Generated = tuple[dict[str, engines.QuestionRun], list[pyoxigraph.Quad], dict[str, int]]
 LATEST_WAVE = f"{question_bench.BASE}id/wave/{question_bench.WAVES[-1][0]}"
 NEED = VOCAB + "mode/need"
 
 
 @pytest.fixture(scope="module")
-def generated() -> tuple[dict[str, engines.QuestionRun], list[pyoxigraph.Quad]]:
+def generated() -> Generated:
     store, _ = question_bench.build_store(300)
     quads = list(pyoxigraph.parse(store.dump(RdfFormat.N_QUADS), format=RdfFormat.N_QUADS))
-    probes = {run.question: run for run in engines.measure_probes(store, Settings(home=ROOT), repeat=1)}
+    settings = Settings(home=ROOT)
+    probes = {run.question: run for run in engines.measure_probes(store, settings, repeat=1)}
+    # wave-statements answers one row per mode: the report keeps only how many, so its counts are read here
+    outcome = store.query(
+        engines.bound_probe(engines.PROBES / "wave-statements.rq"), dataset=public_dataset(store, settings)
+    )
+    assert isinstance(outcome, pyoxigraph.QuerySolutions)
+    per_mode = {row["mode"].value: int(row["statements"].value) for row in outcome}
     store.close()
-    return probes, quads
+    return probes, quads, per_mode
 
 
 def _objects(quads: list[pyoxigraph.Quad], predicate: str) -> dict[str, set[str]]:
@@ -63,39 +72,40 @@ def _latest_wave_statements(quads: list[pyoxigraph.Quad]) -> dict[str, str]:
     return {s: mode for s, mode_set in modes.items() if LATEST_WAVE in waves.get(s, ()) for mode in mode_set}
 
 
-def test_every_probe_answers(generated: tuple[dict[str, engines.QuestionRun], list[pyoxigraph.Quad]]) -> None:
-    probes, _ = generated
+def test_every_probe_answers(generated: Generated) -> None:
+    probes, _, _ = generated
     assert sorted(probes) == [engines.PROBE_PREFIX + path.stem for path in sorted(engines.PROBES.glob("*.rq"))]
     assert all(not run.error and run.raw_ms is not None for run in probes.values())
 
 
 def test_wave_statements_reads_every_statement_of_the_wave_once(
-    generated: tuple[dict[str, engines.QuestionRun], list[pyoxigraph.Quad]],
+    generated: Generated,
 ) -> None:
-    probes, quads = generated
+    probes, quads, answered = generated
     per_mode = Counter(_latest_wave_statements(quads).values())
+    assert answered == dict(per_mode)
     assert probes["probe: wave-statements"].items == len(per_mode) > 3
 
 
 def test_wave_needs_counts_the_needs_of_the_wave(
-    generated: tuple[dict[str, engines.QuestionRun], list[pyoxigraph.Quad]],
+    generated: Generated,
 ) -> None:
-    probes, quads = generated
+    probes, quads, _ = generated
     needs = [s for s, mode in _latest_wave_statements(quads).items() if mode == NEED]
     assert probes["probe: wave-needs"].answer == str(len(needs)) != "0"
 
 
 def test_region_actors_counts_each_actor_with_a_site_in_the_region_once(
-    generated: tuple[dict[str, engines.QuestionRun], list[pyoxigraph.Quad]],
+    generated: Generated,
 ) -> None:
-    probes, quads = generated
+    probes, quads, _ = generated
     assert probes["probe: region-actors"].answer == str(len(_region_actors(quads, "BE3"))) != "0"
 
 
 def test_region_needs_counts_the_needs_of_the_region_actors_in_the_wave(
-    generated: tuple[dict[str, engines.QuestionRun], list[pyoxigraph.Quad]],
+    generated: Generated,
 ) -> None:
-    probes, quads = generated
+    probes, quads, _ = generated
     actors = _region_actors(quads, "BE3")
     actor_of = _objects(quads, BM + "actor")
     needs = [
