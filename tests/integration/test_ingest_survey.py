@@ -393,6 +393,24 @@ def test_validating_a_hand_broken_store_names_the_graph_and_node(store: Store, s
     assert any(WAVE_GRAPH.value in e.reason and "technology/T01" in e.reason for e in report.errors)
 
 
+def test_validating_the_store_flags_a_statement_of_a_wave_its_graph_does_not_describe(
+    store: Store, settings: Settings
+) -> None:
+    # the questions read a wave's statements in the graphs describing it (docs/model.md), so a wave graph holding a
+    # statement of another wave is an error the store check must name
+    ingest_survey(store, settings, VALID, WAVE)
+    statement = "https://w3id.org/vcgraph/id/wave/2026-W1/response/R-001/technology/T01"
+    store.update(
+        f"DELETE {{ GRAPH <{WAVE_GRAPH.value}> {{ <{statement}> <http://www.w3.org/ns/prov#wasGeneratedBy> ?w }} }}"
+        f" INSERT {{ GRAPH <{WAVE_GRAPH.value}> {{ <{statement}> <http://www.w3.org/ns/prov#wasGeneratedBy>"
+        " <https://w3id.org/vcgraph/id/wave/2025-W1> } }"
+        f" WHERE {{ GRAPH <{WAVE_GRAPH.value}> {{ <{statement}> <http://www.w3.org/ns/prov#wasGeneratedBy> ?w }} }}"
+    )
+    report = validate_store(store, settings)
+    assert not report.conforms
+    assert any(WAVE_GRAPH.value in e.reason and "technology/T01" in e.reason for e in report.errors)
+
+
 DEMO = ROOT / "data" / "demo" / "survey-2026-W1.csv"
 
 
