@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from fractions import Fraction
 from operator import itemgetter
 from typing import Any
 
@@ -1013,22 +1014,75 @@ def convergence_bridges(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summ
     },
 )
 def convergence_co_occurrence(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    """The pairs counted from the query's three kinds of rows: holdings (?holder ?technology), families
+    (?technology ?family) and labels (?technology with its notation and label)."""
     wave = ctx.wave_id()
+    min_support = int(ctx.params.echo["min_support"])
+    holdings: dict[str, set[str]] = defaultdict(set)
+    broader: dict[str, set[str]] = defaultdict(set)
+    refs: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        technology = iri(row, "technology")
+        if technology is None:
+            continue
+        holder, family = iri(row, "holder"), iri(row, "family")
+        if holder is not None:
+            holdings[holder].add(technology)
+        elif family is not None:
+            broader[technology].add(family)
+        elif technology not in refs:
+            refs[technology] = {
+                "id": technology,
+                "notation": value(row, "technology_notation"),
+                "label": value(row, "technology_label"),
+            }
+    families = _ancestors(broader)
+    holders_of: Counter[str] = Counter()
+    support: Counter[tuple[str, str]] = Counter()
+    for technologies in holdings.values():
+        holders_of.update(technologies)
+        ordered = sorted(technologies)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                # a technology is not paired with its own family (b narrower than a; IRIs compare as SPARQL's STR)
+                if a not in families.get(b, ()):
+                    support[(a, b)] += 1
+    actors = len(holdings)
     items: Items = [
         {
-            "a": ref(row, "a"),
-            "b": ref(row, "b"),
-            "support": integer(row, "support"),
-            "actors_with_a": integer(row, "actors_a"),
-            "actors_with_b": integer(row, "actors_b"),
-            "actors": integer(row, "actors"),
-            "lift": round(float(value(row, "lift")), 3),
+            "a": dict(refs.get(a) or {"id": a, "notation": None, "label": None}),
+            "b": dict(refs.get(b) or {"id": b, "notation": None, "label": None}),
+            "support": count,
+            "actors_with_a": holders_of[a],
+            "actors_with_b": holders_of[b],
+            "actors": actors,
+            "lift": round(float(Fraction(count * actors, holders_of[a] * holders_of[b])), 3),
             "evidence": {"wave": wave},
         }
-        for row in rows
+        for (a, b), count in support.items()
+        if count >= min_support
     ]
     items.sort(key=lambda i: (-i["support"], -i["lift"], sort_key_notation(i["a"]), sort_key_notation(i["b"])))
     return items, None
+
+
+def _ancestors(broader: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Every concept above each concept (skos:broader followed one or more times), from the one-step pairs."""
+    closed: dict[str, set[str]] = {}
+
+    def above(concept: str, path: frozenset[str]) -> set[str]:
+        if concept in closed:
+            return closed[concept]
+        found: set[str] = set()
+        for parent in broader.get(concept, ()):
+            if parent not in path:  # a cycle in a hand-edited vocabulary must not loop
+                found |= {parent} | above(parent, path | {parent})
+        closed[concept] = found
+        return found
+
+    for concept in list(broader):
+        above(concept, frozenset({concept}))
+    return closed
 
 
 def _wave_pair(ctx: ShapeContext) -> dict[str, Any]:
