@@ -957,43 +957,90 @@ def convergence_technologies(rows: list[Row], ctx: ShapeContext) -> tuple[Items,
     },
 )
 def convergence_bridges(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    """Bridging actors decided from the query's rows: the region's actors (?reason actor: sectors, name, visibility,
+    whether they answered the wave), their technology statements (?reason technology) and the technology
+    vocabulary (?concept with its labels, one-step ?family or ?typical sector)."""
     wave = ctx.wave_id()
-    actors: dict[str, dict[str, Any]] = {}
-    anonymous: set[str] = set()
+    details: dict[str, Row] = {}
+    sectors: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    answered: set[str] = set()
+    statements: list[Row] = []
+    broader: dict[str, set[str]] = defaultdict(set)
+    typical: dict[str, set[str]] = defaultdict(set)
+    concepts: dict[str, dict[str, Any]] = {}
     for row in rows:
-        actor = str(iri(row, "actor"))
-        if is_anonymous(row):
-            anonymous.add(actor)
-            continue
-        item = actors.get(actor)
+        reason = value(row, "reason")
+        actor = iri(row, "actor")
+        if reason == "technology":
+            statements.append(row)
+        elif reason == "actor" and actor is not None:
+            details.setdefault(actor, row)
+            sector = ref(row, "sector")
+            if sector is not None:
+                sectors[actor][sector["id"]] = sector
+            if row.get("answer") is not None:
+                answered.add(actor)
+        elif (concept := iri(row, "concept")) is not None:
+            if (family := iri(row, "family")) is not None:
+                broader[concept].add(family)
+            elif (sector_id := iri(row, "typical")) is not None:
+                typical[concept].add(sector_id)
+            else:
+                concepts[concept] = {
+                    "id": concept,
+                    "notation": value(row, "concept_notation"),
+                    "label": value(row, "concept_label"),
+                }
+    ancestors = _ancestors(broader)
+
+    def concept_ref(concept: str) -> dict[str, Any]:
+        return dict(concepts.get(concept) or {"id": concept, "notation": None, "label": None})
+
+    items: dict[str, dict[str, Any]] = {}
+
+    def item_of(actor: str) -> dict[str, Any]:
+        item = items.get(actor)
         if item is None:
-            item = actors[actor] = {
-                "actor": actor_ref(row),
-                "sectors": {},
+            item = items[actor] = {
+                "actor": actor_ref(details.get(actor, {"actor": NamedNode(actor)})),
+                "sectors": sorted(sectors[actor].values(), key=sort_key_notation),
                 "multi_sector": False,
                 "technologies_outside_typical_sector": [],
                 "evidence": [],
             }
-        sector = ref(row, "sector")
-        if sector is not None:
-            item["sectors"][sector["id"]] = sector
-        if value(row, "reason") == "multi-sector":
-            item["multi_sector"] = True
-            continue
-        link = {"technology": ref(row, "technology"), "family": ref(row, "family"), "statement": iri(row, "statement")}
-        if link not in item["technologies_outside_typical_sector"]:
-            item["technologies_outside_typical_sector"].append(link)
-        proof = evidence(row, wave)
-        if proof not in item["evidence"]:
-            item["evidence"].append(proof)
+        return item
+
+    for actor in sorted(answered):
+        if len(sectors[actor]) >= 2:
+            item_of(actor)["multi_sector"] = True
+    for row in sorted(statements, key=lambda r: str(iri(r, "statement"))):
+        actor, technology = str(iri(row, "actor")), str(iri(row, "technology"))
+        own = set(sectors[actor])
+        # the technology or a family above it whose typical sectors include none of the actor's
+        for family in sorted({technology} | ancestors.get(technology, set())):
+            if typical[family] and not typical[family] & own:
+                item = item_of(actor)
+                link = {
+                    "technology": concept_ref(technology),
+                    "family": concept_ref(family),
+                    "statement": iri(row, "statement"),
+                }
+                if link not in item["technologies_outside_typical_sector"]:
+                    item["technologies_outside_typical_sector"].append(link)
+                proof = evidence({**row, "actor_visibility": details.get(actor, {}).get("actor_visibility")}, wave)
+                if proof not in item["evidence"]:
+                    item["evidence"].append(proof)
     shaped = []
-    for item in actors.values():
-        item["sectors"] = sorted(item["sectors"].values(), key=sort_key_notation)
+    anonymous = 0
+    for actor, item in items.items():
+        if is_anonymous(details.get(actor, {})):
+            anonymous += 1
+            continue
         item["technologies_outside_typical_sector"].sort(key=lambda t: sort_key_notation(t["technology"]))
         item["evidence"].sort(key=lambda e: str(e["statement"]))
         shaped.append(item)
     shaped.sort(key=lambda i: (str(i["actor"]["label"]), i["actor"]["id"]))
-    return shaped, {"anonymous_bridging_actors": len(anonymous)}
+    return shaped, {"anonymous_bridging_actors": anonymous}
 
 
 @shaper(
