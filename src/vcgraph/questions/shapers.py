@@ -878,57 +878,83 @@ _EXAMPLE_SECTOR = {"id": "https://w3id.org/vcgraph/vocab/sector/ict", "notation"
     },
 )
 def convergence_technologies(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    """Technologies shared across sectors, counted from the query's rows: the region's technology statements
+    (?reason technology), its actors (?reason actor: sectors, name, visibility) and the vocabularies (?concept
+    with its labels, or with a one-step ?family)."""
     wave = ctx.wave_id()
-    items: dict[str, dict[str, Any]] = {}
-    seen: set[tuple[Any, ...]] = set()  # (technology, proof): a set, not a scan of the evidence list per row
+    min_sectors = int(ctx.params.echo["min_sectors"])
+    details: dict[str, Row] = {}
+    sectors: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    statements: list[Row] = []
+    broader: dict[str, set[str]] = defaultdict(set)
+    concepts: dict[str, dict[str, Any]] = {}
     for row in rows:
-        technology_id = value(row, "technology")
-        item = items.get(technology_id)
-        if item is None:
-            technology = ref(row, "technology")
-            assert technology is not None
-            item = items[technology_id] = {
-                **technology,
-                "sectors": {},
-                "actors": {},
-                "anonymous": set(),
-                "evidence": [],
-            }
-        sector = ref(row, "sector")
-        if sector is not None:
-            item["sectors"][sector["id"]] = sector
-        actor = str(iri(row, "actor"))
-        if is_anonymous(row):
-            item["anonymous"].add(actor)
-            continue
-        entry = item["actors"].get(actor)
-        if entry is None:
-            entry = item["actors"][actor] = {**(actor_ref(row) or {}), "sectors": set(), "modes": set()}
-        if sector is not None:
-            entry["sectors"].add(sector["notation"])
-        mode = value(row, "mode_notation")
-        if mode:
-            entry["modes"].add(mode)
-        proof = evidence(row, wave)
-        identity = (technology_id, *proof.values())
-        if identity not in seen:
-            seen.add(identity)
-            item["evidence"].append(proof)
+        reason = value(row, "reason")
+        actor = iri(row, "actor")
+        if reason == "technology":
+            statements.append(row)
+        elif reason == "actor" and actor is not None:
+            details.setdefault(actor, row)
+            sector = ref(row, "sector")
+            if sector is not None:
+                sectors[actor][sector["id"]] = sector
+        elif (concept := iri(row, "concept")) is not None:
+            if (family := iri(row, "family")) is not None:
+                broader[concept].add(family)
+            else:
+                concepts[concept] = {
+                    "id": concept,
+                    "notation": value(row, "concept_notation"),
+                    "label": value(row, "concept_label"),
+                }
+    # each statement counts for its technology and for that technology's family (one step up), and only through
+    # an actor with a sector
+    counted: dict[str, list[Row]] = defaultdict(list)
+    for row in statements:
+        actor, technology = str(iri(row, "actor")), str(iri(row, "technology"))
+        if sectors[actor]:
+            for key in {technology} | broader.get(technology, set()):
+                counted[key].append(row)
     shaped = []
-    for item in items.values():
-        sectors = sorted(item["sectors"].values(), key=sort_key_notation)
-        actors = [
-            {**a, "sectors": sorted(a["sectors"]), "modes": sorted(a["modes"])}
-            for a in sorted(item["actors"].values(), key=lambda a: (str(a["label"]), a["id"]))
-        ]
+    for technology_id, backing in counted.items():
+        item_sectors: dict[str, dict[str, Any]] = {}
+        actors: dict[str, dict[str, Any]] = {}
+        anonymous: set[str] = set()
+        proofs: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for row in backing:
+            actor = str(iri(row, "actor"))
+            item_sectors.update(sectors[actor])
+            detail = details.get(actor, {})
+            if is_anonymous(detail):
+                anonymous.add(actor)
+                continue
+            entry = actors.get(actor)
+            if entry is None:
+                entry = actors[actor] = {
+                    **(actor_ref(detail) or {}),
+                    "sectors": sorted(s["notation"] for s in sectors[actor].values()),
+                    "modes": set(),
+                }
+            mode = (concepts.get(str(iri(row, "mode"))) or {}).get("notation")
+            if mode:
+                entry["modes"].add(mode)
+            proof = evidence({**row, "actor_visibility": detail.get("actor_visibility")}, wave)
+            proofs.setdefault(tuple(proof.values()), proof)
+        if len(item_sectors) < min_sectors:
+            continue
+        reference = concepts.get(technology_id) or {"id": technology_id, "notation": None, "label": None}
+        ordered_sectors = sorted(item_sectors.values(), key=sort_key_notation)
         shaped.append(
             {
-                **{k: item[k] for k in ("id", "notation", "label")},
-                "sectors": sectors,
-                "sector_count": len(sectors),
-                "actors": actors,
-                "anonymous_actors": len(item["anonymous"]),
-                "evidence": sorted(item["evidence"], key=lambda e: str(e["statement"])),
+                **reference,
+                "sectors": ordered_sectors,
+                "sector_count": len(ordered_sectors),
+                "actors": [
+                    {**a, "modes": sorted(a["modes"])}
+                    for a in sorted(actors.values(), key=lambda a: (str(a["label"]), a["id"]))
+                ],
+                "anonymous_actors": len(anonymous),
+                "evidence": sorted(proofs.values(), key=lambda e: str(e["statement"])),
             }
         )
     return sorted(shaped, key=sort_key_notation), None
