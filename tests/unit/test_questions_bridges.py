@@ -9,12 +9,31 @@ from pyoxigraph import Literal, NamedNode
 
 from vcgraph.questions.answer import Row
 from vcgraph.questions.params import BoundParameters
-from vcgraph.questions.service import ShapeContext, _registry
+from vcgraph.questions.service import ShapeContext, Table, _registry
 from vcgraph.store.oxigraph import OxigraphStore
 from vcgraph.store.port import Dataset
 
 ID = "https://w3id.org/vcgraph/id/"
 VOCAB = "https://w3id.org/vcgraph/vocab/"
+# the query's columns
+COLUMNS = (
+    "reason",
+    "actor",
+    "answer",
+    "actor_label",
+    "actor_visibility",
+    "sector",
+    "sector_notation",
+    "sector_label",
+    "statement",
+    "response",
+    "technology",
+    "concept",
+    "concept_notation",
+    "concept_label",
+    "family",
+    "typical",
+)
 ANSWERED = NamedNode(ID + "wave/2026-W2/response/R")
 
 
@@ -70,7 +89,7 @@ VOCABULARY: list[Row] = [
 def shape(rows: list[Row]) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     store = OxigraphStore(None)
     context = ShapeContext(store, Dataset(), BoundParameters(), {})
-    items, summary = _registry()["convergence-bridges"].shape([*VOCABULARY, *rows], context)
+    items, summary = _registry()["convergence-bridges"].shape(Table.from_rows(COLUMNS, [*VOCABULARY, *rows]), context)
     store.close()
     return items, summary
 

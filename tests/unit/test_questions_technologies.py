@@ -9,12 +9,30 @@ from pyoxigraph import Literal, NamedNode
 
 from vcgraph.questions.answer import Row
 from vcgraph.questions.params import BoundParameters
-from vcgraph.questions.service import ShapeContext, _registry
+from vcgraph.questions.service import ShapeContext, Table, _registry
 from vcgraph.store.oxigraph import OxigraphStore
 from vcgraph.store.port import Dataset
 
 ID = "https://w3id.org/vcgraph/id/"
 VOCAB = "https://w3id.org/vcgraph/vocab/"
+# the query's columns
+COLUMNS = (
+    "reason",
+    "actor",
+    "actor_label",
+    "actor_visibility",
+    "sector",
+    "sector_notation",
+    "sector_label",
+    "statement",
+    "technology",
+    "mode",
+    "response",
+    "concept",
+    "concept_notation",
+    "concept_label",
+    "family",
+)
 
 
 def actor(key: str, sectors: list[str], visibility: str = "public") -> list[Row]:
@@ -65,7 +83,7 @@ VOCABULARY: list[Row] = [
 def shape(rows: list[Row], min_sectors: int = 2) -> list[dict[str, Any]]:
     store = OxigraphStore(None)
     context = ShapeContext(store, Dataset(), BoundParameters(echo={"min_sectors": min_sectors}), {})
-    items, _ = _registry()["convergence-technologies"].shape([*VOCABULARY, *rows], context)
+    items, _ = _registry()["convergence-technologies"].shape(Table.from_rows(COLUMNS, [*VOCABULARY, *rows]), context)
     store.close()
     return items
 
