@@ -23,8 +23,6 @@ COLUMNS = (
     "actor_label",
     "actor_visibility",
     "sector",
-    "sector_notation",
-    "sector_label",
     "statement",
     "response",
     "technology",
@@ -51,7 +49,6 @@ def actor(key: str, sectors: list[str], *, answered: bool = True, visibility: st
             row["answer"] = ANSWERED
         if sector is not None:
             row["sector"] = NamedNode(VOCAB + "sector/" + sector)
-            row["sector_notation"] = Literal(sector)
         rows.append(row)
     return rows
 
@@ -86,10 +83,18 @@ VOCABULARY: list[Row] = [
 ]
 
 
+SECTORS: list[Row] = [
+    {"concept": NamedNode(VOCAB + "sector/" + sector), "concept_notation": Literal(sector)}
+    for sector in ("biopharma", "engineering", "ict")
+]
+
+
 def shape(rows: list[Row]) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     store = OxigraphStore(None)
     context = ShapeContext(store, Dataset(), BoundParameters(), {})
-    items, summary = _registry()["convergence-bridges"].shape(Table.from_rows(COLUMNS, [*VOCABULARY, *rows]), context)
+    items, summary = _registry()["convergence-bridges"].shape(
+        Table.from_rows(COLUMNS, [*VOCABULARY, *SECTORS, *rows]), context
+    )
     store.close()
     return items, summary
 

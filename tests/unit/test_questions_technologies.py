@@ -22,8 +22,6 @@ COLUMNS = (
     "actor_label",
     "actor_visibility",
     "sector",
-    "sector_notation",
-    "sector_label",
     "statement",
     "technology",
     "mode",
@@ -47,7 +45,6 @@ def actor(key: str, sectors: list[str], visibility: str = "public") -> list[Row]
         }
         if sector is not None:
             row["sector"] = NamedNode(VOCAB + "sector/" + sector)
-            row["sector_notation"] = Literal(sector)
         rows.append(row)
     return rows
 
@@ -80,10 +77,18 @@ VOCABULARY: list[Row] = [
 ]
 
 
+SECTORS: list[Row] = [
+    {"concept": NamedNode(VOCAB + "sector/" + sector), "concept_notation": Literal(sector)}
+    for sector in ("biopharma", "engineering", "ict")
+]
+
+
 def shape(rows: list[Row], min_sectors: int = 2) -> list[dict[str, Any]]:
     store = OxigraphStore(None)
     context = ShapeContext(store, Dataset(), BoundParameters(echo={"min_sectors": min_sectors}), {})
-    items, _ = _registry()["convergence-technologies"].shape(Table.from_rows(COLUMNS, [*VOCABULARY, *rows]), context)
+    items, _ = _registry()["convergence-technologies"].shape(
+        Table.from_rows(COLUMNS, [*VOCABULARY, *SECTORS, *rows]), context
+    )
     store.close()
     return items
 

@@ -886,19 +886,19 @@ def convergence_technologies(table: Table, ctx: ShapeContext) -> tuple[Items, Su
     wave = ctx.wave_id()
     min_sectors = int(ctx.params.echo["min_sectors"])
     (
-        reason_at, actor_at, label_at, visibility_at, sector_at, sector_notation_at, sector_label_at,
+        reason_at, actor_at, label_at, visibility_at, sector_at,
         statement_at, technology_at, mode_at, response_at, concept_at, concept_notation_at, concept_label_at,
         family_at,
     ) = (
         table.column(name)
         for name in (
-            "reason", "actor", "actor_label", "actor_visibility", "sector", "sector_notation", "sector_label",
+            "reason", "actor", "actor_label", "actor_visibility", "sector",
             "statement", "technology", "mode", "response", "concept", "concept_notation", "concept_label",
             "family",
         )
     )  # fmt: skip
     details: dict[str, tuple[Any, ...]] = {}
-    sectors: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    sector_ids: dict[str, set[str]] = defaultdict(set)
     statements: list[tuple[Any, ...]] = []
     broader: dict[str, set[str]] = defaultdict(set)
     concepts: dict[str, dict[str, Any]] = {}
@@ -909,14 +909,14 @@ def convergence_technologies(table: Table, ctx: ShapeContext) -> tuple[Items, Su
             statements.append(values)
         elif reason == _ACTOR_ROW and actor is not None:
             details.setdefault(actor, values)
-            sector = ref_at(values, sector_at, sector_notation_at, sector_label_at)
-            if sector is not None:
-                sectors[actor][sector["id"]] = sector
+            if (sector_id := term_iri(values[sector_at])) is not None:
+                sector_ids[actor].add(sector_id)
         elif (concept := term_iri(values[concept_at])) is not None:
             if (family := term_iri(values[family_at])) is not None:
                 broader[concept].add(family)
             else:
                 concepts[concept] = ref_at(values, concept_at, concept_notation_at, concept_label_at) or {}
+    sectors = _sector_refs(sector_ids, concepts)
     # each statement counts for its technology and for that technology's family (one step up), and only through
     # an actor with a sector
     counted: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
@@ -1006,19 +1006,18 @@ def convergence_bridges(table: Table, ctx: ShapeContext) -> tuple[Items, Summary
     50,000 organisations: a dict each cost a quarter of the question's time)."""
     wave = ctx.wave_id()
     (
-        reason_at, actor_at, answer_at, label_at, visibility_at, sector_at, sector_notation_at, sector_label_at,
+        reason_at, actor_at, answer_at, label_at, visibility_at, sector_at,
         statement_at, response_at, technology_at, concept_at, concept_notation_at, concept_label_at, family_at,
         typical_at,
     ) = (
         table.column(name)
         for name in (
-            "reason", "actor", "answer", "actor_label", "actor_visibility", "sector", "sector_notation",
-            "sector_label", "statement", "response", "technology", "concept", "concept_notation", "concept_label",
-            "family", "typical",
+            "reason", "actor", "answer", "actor_label", "actor_visibility", "sector", "statement", "response",
+            "technology", "concept", "concept_notation", "concept_label", "family", "typical",
         )
     )  # fmt: skip
     details: dict[str, tuple[Any, ...]] = {}
-    sectors: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    sector_ids: dict[str, set[str]] = defaultdict(set)
     answered: set[str] = set()
     statements: list[tuple[Any, ...]] = []
     broader: dict[str, set[str]] = defaultdict(set)
@@ -1031,9 +1030,8 @@ def convergence_bridges(table: Table, ctx: ShapeContext) -> tuple[Items, Summary
             statements.append(values)
         elif reason == _ACTOR_ROW and actor is not None:
             details.setdefault(actor, values)
-            sector = ref_at(values, sector_at, sector_notation_at, sector_label_at)
-            if sector is not None:
-                sectors[actor][sector["id"]] = sector
+            if (sector_id := term_iri(values[sector_at])) is not None:
+                sector_ids[actor].add(sector_id)
             if values[answer_at] is not None:
                 answered.add(actor)
         elif (concept := term_iri(values[concept_at])) is not None:
@@ -1044,6 +1042,7 @@ def convergence_bridges(table: Table, ctx: ShapeContext) -> tuple[Items, Summary
             else:
                 concepts[concept] = ref_at(values, concept_at, concept_notation_at, concept_label_at) or {}
     ancestors = _ancestors(broader)
+    sectors = _sector_refs(sector_ids, concepts)
 
     def concept_ref(concept: str) -> dict[str, Any]:
         return dict(concepts.get(concept) or {"id": concept, "notation": None, "label": None})
@@ -1171,6 +1170,16 @@ def convergence_co_occurrence(rows: list[Row], ctx: ShapeContext) -> tuple[Items
     ]
     items.sort(key=lambda i: (-i["support"], -i["lift"], sort_key_notation(i["a"]), sort_key_notation(i["b"])))
     return items, None
+
+
+def _sector_refs(
+    sector_ids: dict[str, set[str]], concepts: dict[str, dict[str, Any]]
+) -> defaultdict[str, dict[str, dict[str, Any]]]:
+    """Each actor's sectors as references, their labels taken from the vocabulary rows."""
+    refs: defaultdict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for actor, ids in sector_ids.items():
+        refs[actor] = {i: dict(concepts.get(i) or {"id": i, "notation": None, "label": None}) for i in ids}
+    return refs
 
 
 def _ancestors(broader: dict[str, set[str]]) -> dict[str, set[str]]:
