@@ -920,10 +920,13 @@ def convergence_technologies(table: Table, ctx: ShapeContext) -> tuple[Items, Su
     # each statement counts for its technology and for that technology's family (one step up), and only through
     # an actor with a sector
     counted: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    keys: dict[str, set[str]] = {}
     for values in statements:
         actor, technology = str(term_iri(values[actor_at])), str(term_iri(values[technology_at]))
         if sectors[actor]:
-            for key in {technology} | broader.get(technology, set()):
+            if technology not in keys:
+                keys[technology] = {technology} | broader.get(technology, set())
+            for key in keys[technology]:
                 counted[key].append(values)
     shaped = []
     for technology_id, backing in counted.items():
@@ -949,9 +952,14 @@ def convergence_technologies(table: Table, ctx: ShapeContext) -> tuple[Items, Su
             mode = (concepts.get(str(term_iri(values[mode_at]))) or {}).get("notation")
             if mode:
                 entry["modes"].add(mode)
-            statement = term_iri(values[statement_at])
-            proof = {"statement": statement, "actor": actor, "wave": wave, "response": term_iri(values[response_at])}
-            proofs.setdefault((statement, actor, proof["response"]), proof)
+            statement, response = term_iri(values[statement_at]), term_iri(values[response_at])
+            if (statement, actor, response) not in proofs:
+                proofs[(statement, actor, response)] = {
+                    "statement": statement,
+                    "actor": actor,
+                    "wave": wave,
+                    "response": response,
+                }
         if len(item_sectors) < min_sectors:
             continue
         reference = concepts.get(technology_id) or {"id": technology_id, "notation": None, "label": None}
