@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from fractions import Fraction
 from operator import itemgetter
 from typing import Any
@@ -885,47 +886,19 @@ def convergence_technologies(table: Table, ctx: ShapeContext) -> tuple[Items, Su
     30,000, and a dict per row cost a quarter of the question's time."""
     wave = ctx.wave_id()
     min_sectors = int(ctx.params.echo["min_sectors"])
-    (
-        reason_at, actor_at, label_at, visibility_at, sector_at,
-        statement_at, technology_at, mode_at, response_at, concept_at, concept_notation_at, concept_label_at,
-        family_at,
-    ) = (
-        table.column(name)
-        for name in (
-            "reason", "actor", "actor_label", "actor_visibility", "sector",
-            "statement", "technology", "mode", "response", "concept", "concept_notation", "concept_label",
-            "family",
-        )
-    )  # fmt: skip
-    details: dict[str, tuple[Any, ...]] = {}
-    sector_ids: dict[str, set[str]] = defaultdict(set)
-    statements: list[tuple[Any, ...]] = []
-    broader: dict[str, set[str]] = defaultdict(set)
-    concepts: dict[str, dict[str, Any]] = {}
-    for values in table.rows:
-        reason = values[reason_at]
-        actor = term_iri(values[actor_at])
-        if reason == _TECHNOLOGY_ROW:
-            statements.append(values)
-        elif reason == _ACTOR_ROW and actor is not None:
-            details.setdefault(actor, values)
-            if (sector_id := term_iri(values[sector_at])) is not None:
-                sector_ids[actor].add(sector_id)
-        elif (concept := term_iri(values[concept_at])) is not None:
-            if (family := term_iri(values[family_at])) is not None:
-                broader[concept].add(family)
-            else:
-                concepts[concept] = ref_at(values, concept_at, concept_notation_at, concept_label_at) or {}
-    sectors = _sector_refs(sector_ids, concepts)
+    read = _read_convergence_rows(table)
+    actor_at, visibility_at, mode_at = read.actor_at, read.visibility_at, table.column("mode")
+    statement_at, technology_at, response_at = read.statement_at, read.technology_at, read.response_at
+    details, concepts, sectors = read.details, read.concepts, read.sectors
     # each statement counts for its technology and for that technology's family (one step up), and only through
     # an actor with a sector
     counted: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     keys: dict[str, set[str]] = {}
-    for values in statements:
+    for values in read.statements:
         actor, technology = str(term_iri(values[actor_at])), str(term_iri(values[technology_at]))
         if sectors[actor]:
             if technology not in keys:
-                keys[technology] = {technology} | broader.get(technology, set())
+                keys[technology] = {technology} | read.broader.get(technology, set())
             for key in keys[technology]:
                 counted[key].append(values)
     shaped = []
@@ -945,7 +918,7 @@ def convergence_technologies(table: Table, ctx: ShapeContext) -> tuple[Items, Su
             entry = actors.get(actor)
             if entry is None:
                 entry = actors[actor] = {
-                    **(actor_ref_at(detail, actor_at, label_at, visibility_at) or {}),
+                    **(actor_ref_at(detail, actor_at, read.label_at, visibility_at) or {}),
                     "sectors": sorted(s["notation"] for s in sectors[actor].values()),
                     "modes": set(),
                 }
@@ -1013,44 +986,11 @@ def convergence_bridges(table: Table, ctx: ShapeContext) -> tuple[Items, Summary
     vocabulary (?concept with its labels, one-step ?family or ?typical sector). Rows are read as tuples (30,000 at
     50,000 organisations: a dict each cost a quarter of the question's time)."""
     wave = ctx.wave_id()
-    (
-        reason_at, actor_at, answer_at, label_at, visibility_at, sector_at,
-        statement_at, response_at, technology_at, concept_at, concept_notation_at, concept_label_at, family_at,
-        typical_at,
-    ) = (
-        table.column(name)
-        for name in (
-            "reason", "actor", "answer", "actor_label", "actor_visibility", "sector", "statement", "response",
-            "technology", "concept", "concept_notation", "concept_label", "family", "typical",
-        )
-    )  # fmt: skip
-    details: dict[str, tuple[Any, ...]] = {}
-    sector_ids: dict[str, set[str]] = defaultdict(set)
-    answered: set[str] = set()
-    statements: list[tuple[Any, ...]] = []
-    broader: dict[str, set[str]] = defaultdict(set)
-    typical: dict[str, set[str]] = defaultdict(set)
-    concepts: dict[str, dict[str, Any]] = {}
-    for values in table.rows:
-        reason = values[reason_at]
-        actor = term_iri(values[actor_at])
-        if reason == _TECHNOLOGY_ROW:
-            statements.append(values)
-        elif reason == _ACTOR_ROW and actor is not None:
-            details.setdefault(actor, values)
-            if (sector_id := term_iri(values[sector_at])) is not None:
-                sector_ids[actor].add(sector_id)
-            if values[answer_at] is not None:
-                answered.add(actor)
-        elif (concept := term_iri(values[concept_at])) is not None:
-            if (family := term_iri(values[family_at])) is not None:
-                broader[concept].add(family)
-            elif (sector_id := term_iri(values[typical_at])) is not None:
-                typical[concept].add(sector_id)
-            else:
-                concepts[concept] = ref_at(values, concept_at, concept_notation_at, concept_label_at) or {}
-    ancestors = _ancestors(broader)
-    sectors = _sector_refs(sector_ids, concepts)
+    read = _read_convergence_rows(table)
+    actor_at, label_at, visibility_at = read.actor_at, read.label_at, read.visibility_at
+    statement_at, technology_at, response_at = read.statement_at, read.technology_at, read.response_at
+    details, concepts, sectors, typical = read.details, read.concepts, read.sectors, read.typical
+    ancestors = _ancestors(read.broader)
 
     def concept_ref(concept: str) -> dict[str, Any]:
         return dict(concepts.get(concept) or {"id": concept, "notation": None, "label": None})
@@ -1074,10 +1014,10 @@ def convergence_bridges(table: Table, ctx: ShapeContext) -> tuple[Items, Summary
             }
         return item
 
-    for actor in sorted(answered):
+    for actor in sorted(read.answered):
         if len(sectors[actor]) >= 2:
             item_of(actor)["multi_sector"] = True
-    for values in sorted(statements, key=lambda v: str(term_iri(v[statement_at]))):
+    for values in sorted(read.statements, key=lambda v: str(term_iri(v[statement_at]))):
         actor, technology = str(term_iri(values[actor_at])), str(term_iri(values[technology_at]))
         own = set(sectors[actor])
         # the technology or a family above it whose typical sectors include none of the actor's
@@ -1178,6 +1118,65 @@ def convergence_co_occurrence(rows: list[Row], ctx: ShapeContext) -> tuple[Items
     ]
     items.sort(key=lambda i: (-i["support"], -i["lift"], sort_key_notation(i["a"]), sort_key_notation(i["b"])))
     return items, None
+
+
+@dataclass
+class _ConvergenceRows:
+    """The rows of a convergence query that lists what its answer is counted from (bridges, technologies): the
+    region's technology statements (?reason technology), its actors (?reason actor, one row per sector), and
+    vocabulary rows (?concept with its labels, a one-step ?family or a ?typical sector)."""
+
+    actor_at: int
+    label_at: int
+    visibility_at: int
+    statement_at: int
+    technology_at: int
+    response_at: int
+    statements: list[tuple[Any, ...]] = field(default_factory=list)
+    details: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # an actor's first row
+    sectors: defaultdict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: defaultdict(dict))
+    answered: set[str] = field(default_factory=set)  # actors with an ?answer in the wave
+    broader: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    typical: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    concepts: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _read_convergence_rows(table: Table) -> _ConvergenceRows:
+    def optional(name: str) -> int | None:
+        return table.column(name) if name in table.variables else None
+
+    reason_at, sector_at, concept_at, family_at = (table.column(n) for n in ("reason", "sector", "concept", "family"))
+    notation_at, concept_label_at = table.column("concept_notation"), table.column("concept_label")
+    answer_at, typical_at = optional("answer"), optional("typical")
+    read = _ConvergenceRows(
+        actor_at=table.column("actor"),
+        label_at=table.column("actor_label"),
+        visibility_at=table.column("actor_visibility"),
+        statement_at=table.column("statement"),
+        technology_at=table.column("technology"),
+        response_at=table.column("response"),
+    )
+    sector_ids: dict[str, set[str]] = defaultdict(set)
+    for values in table.rows:
+        reason = values[reason_at]
+        actor = term_iri(values[read.actor_at])
+        if reason == _TECHNOLOGY_ROW:
+            read.statements.append(values)
+        elif reason == _ACTOR_ROW and actor is not None:
+            read.details.setdefault(actor, values)
+            if (sector_id := term_iri(values[sector_at])) is not None:
+                sector_ids[actor].add(sector_id)
+            if answer_at is not None and values[answer_at] is not None:
+                read.answered.add(actor)
+        elif (concept := term_iri(values[concept_at])) is not None:
+            if (family := term_iri(values[family_at])) is not None:
+                read.broader[concept].add(family)
+            elif typical_at is not None and (sector := term_iri(values[typical_at])) is not None:
+                read.typical[concept].add(sector)
+            else:
+                read.concepts[concept] = ref_at(values, concept_at, notation_at, concept_label_at) or {}
+    read.sectors = _sector_refs(sector_ids, read.concepts)
+    return read
 
 
 def _sector_refs(
