@@ -935,7 +935,7 @@ def convergence_technologies(table: Table, ctx: ShapeContext) -> tuple[Items, Su
                 }
         if len(item_sectors) < min_sectors:
             continue
-        reference = concepts.get(technology_id) or {"id": technology_id, "notation": None, "label": None}
+        reference = _concept_ref(concepts, technology_id)
         ordered_sectors = sorted(item_sectors.values(), key=sort_key_notation)
         shaped.append(
             {
@@ -951,10 +951,6 @@ def convergence_technologies(table: Table, ctx: ShapeContext) -> tuple[Items, Su
             }
         )
     return sorted(shaped, key=sort_key_notation), None
-
-
-_TECHNOLOGY_ROW = Literal("technology")
-_ACTOR_ROW = Literal("actor")
 
 
 @shaper(
@@ -992,9 +988,6 @@ def convergence_bridges(table: Table, ctx: ShapeContext) -> tuple[Items, Summary
     details, concepts, sectors, typical = read.details, read.concepts, read.sectors, read.typical
     ancestors = _ancestors(read.broader)
 
-    def concept_ref(concept: str) -> dict[str, Any]:
-        return dict(concepts.get(concept) or {"id": concept, "notation": None, "label": None})
-
     items: dict[str, dict[str, Any]] = {}
 
     def item_of(actor: str) -> dict[str, Any]:
@@ -1025,7 +1018,11 @@ def convergence_bridges(table: Table, ctx: ShapeContext) -> tuple[Items, Summary
             if typical[family] and not typical[family] & own:
                 item = item_of(actor)
                 statement = term_iri(values[statement_at])
-                link = {"technology": concept_ref(technology), "family": concept_ref(family), "statement": statement}
+                link = {
+                    "technology": _concept_ref(concepts, technology),
+                    "family": _concept_ref(concepts, family),
+                    "statement": statement,
+                }
                 if link not in item["technologies_outside_typical_sector"]:
                     item["technologies_outside_typical_sector"].append(link)
                 proof = {
@@ -1104,8 +1101,8 @@ def convergence_co_occurrence(rows: list[Row], ctx: ShapeContext) -> tuple[Items
     actors = len(holdings)
     items: Items = [
         {
-            "a": dict(refs.get(a) or {"id": a, "notation": None, "label": None}),
-            "b": dict(refs.get(b) or {"id": b, "notation": None, "label": None}),
+            "a": _concept_ref(refs, a),
+            "b": _concept_ref(refs, b),
             "support": count,
             "actors_with_a": holders_of[a],
             "actors_with_b": holders_of[b],
@@ -1118,6 +1115,15 @@ def convergence_co_occurrence(rows: list[Row], ctx: ShapeContext) -> tuple[Items
     ]
     items.sort(key=lambda i: (-i["support"], -i["lift"], sort_key_notation(i["a"]), sort_key_notation(i["b"])))
     return items, None
+
+
+def _concept_ref(concepts: dict[str, dict[str, Any]], concept: str) -> dict[str, Any]:
+    """A copy of the reference the vocabulary rows gave ``concept``; without labels when they gave none."""
+    return dict(concepts.get(concept) or {"id": concept, "notation": None, "label": None})
+
+
+_TECHNOLOGY_ROW = Literal("technology")  # the ?reason of a convergence query's statement rows
+_ACTOR_ROW = Literal("actor")  # ... and of its actor rows
 
 
 @dataclass
@@ -1185,7 +1191,7 @@ def _sector_refs(
     """Each actor's sectors as references, their labels taken from the vocabulary rows."""
     refs: defaultdict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for actor, ids in sector_ids.items():
-        refs[actor] = {i: dict(concepts.get(i) or {"id": i, "notation": None, "label": None}) for i in ids}
+        refs[actor] = {i: _concept_ref(concepts, i) for i in ids}
     return refs
 
 
