@@ -10,7 +10,7 @@ from pyoxigraph import Literal, NamedNode
 
 from vcgraph.questions.answer import Row
 from vcgraph.questions.params import BoundParameters
-from vcgraph.questions.service import ShapeContext, _registry
+from vcgraph.questions.service import ShapeContext, Table, _registry
 from vcgraph.questions.shaping import sorted_totally
 from vcgraph.store.oxigraph import OxigraphStore
 from vcgraph.store.port import Dataset
@@ -18,6 +18,12 @@ from vcgraph.store.port import Dataset
 ID = "https://w3id.org/vcgraph/id/"
 VOCAB = "https://w3id.org/vcgraph/vocab/"
 BOOLEAN = NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+# the columns of queries/gaps-needs.rq
+COLUMNS = (
+    *("need", "structured", "actor", "actor_label", "actor_visibility", "response", "stage", "technology"),
+    *("product_class", "min_trl", "urgency", "comment", "provider", "offered_stage", "offered_technology"),
+    *("offer_trl", "concept", "concept_scheme", "concept_notation", "concept_label", "family"),
+)
 
 
 def anonymous_need(actor: str, number: int, *, structured: bool, urgency: str | None) -> Row:
@@ -29,34 +35,43 @@ def anonymous_need(actor: str, number: int, *, structured: bool, urgency: str | 
         "actor": NamedNode(ID + "actor/" + actor),
         "actor_visibility": NamedNode(VOCAB + "visibility/anonymous"),
         "stage": NamedNode(VOCAB + "stage/S15"),
-        "stage_notation": Literal("S15"),
         "structured": Literal("true" if structured else "false", datatype=BOOLEAN),
     }
     if urgency is not None:
         row["urgency"] = NamedNode(VOCAB + "urgency/" + urgency)
-        row["urgency_notation"] = Literal(urgency)
     return row
 
 
-ROWS = [
+def concept(scheme: str, notation: str) -> Row:
+    """A vocabulary row of the query: the concept with its notation."""
+    return {
+        "concept": NamedNode(f"{VOCAB}{scheme}/{notation}"),
+        "concept_scheme": NamedNode(VOCAB + scheme),
+        "concept_notation": Literal(notation),
+    }
+
+
+NEEDS = [
     anonymous_need("anon-a", 1, structured=True, urgency="6-24m"),
     anonymous_need("anon-a", 2, structured=False, urgency=None),
     anonymous_need("anon-b", 1, structured=True, urgency="lt6m"),
 ]
+VOCABULARY = [concept("stage", "S15"), concept("urgency", "6-24m"), concept("urgency", "lt6m")]
 
 
 def shaped(rows: list[Row]) -> list[dict[str, Any]]:
     store = OxigraphStore(None)
     try:
         context = ShapeContext(store, Dataset(), BoundParameters(echo={}), {})
-        items, _ = _registry()["gaps-needs"].shape(rows, context)
+        table = Table.from_rows(COLUMNS, rows)
+        items, _ = _registry()["gaps-needs"].shape(table, context)
         return items
     finally:
         store.close()
 
 
 def test_anonymous_needs_tied_on_stage_and_label_come_in_one_order_whatever_the_row_order() -> None:
-    answers = [shaped(list(order)) for order in permutations(ROWS)]
+    answers = [shaped([*order, *VOCABULARY]) for order in permutations(NEEDS)]
     assert all(answer == answers[0] for answer in answers)
     assert [(item["id"], item["actor"]["label"]) for item in answers[0]] == [(None, "an anonymous actor")] * 3
 

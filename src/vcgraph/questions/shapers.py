@@ -12,7 +12,7 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
-from vcgraph.namespaces import BM, NUTS, PROV, RDF
+from vcgraph.namespaces import BM, NUTS, PROV, RDF, VOCAB
 from vcgraph.questions.answer import Row, term_json
 from vcgraph.questions.consortium import Candidate, solve_cover
 from vcgraph.questions.service import Items, ShapeContext, Table, shaper
@@ -179,11 +179,156 @@ _EXAMPLE_NEED = {
 }
 
 
-@shaper("gaps-needs", example_item=_EXAMPLE_NEED)
-def gaps_needs(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+_NEED_COLUMNS = (
+    "need",
+    "structured",
+    "actor",
+    "actor_label",
+    "actor_visibility",
+    "response",
+    "stage",
+    "technology",
+    "product_class",
+    "min_trl",
+    "urgency",
+    "comment",
+)
+_NEED_CONCEPTS = ("stage", "technology", "product_class", "urgency")
+_TECHNOLOGY_SCHEME = VOCAB + "technology"
+
+
+@dataclass
+class _DeclaredNeed:
+    """One need of the region, as its rows give it: what it asks (sets: a need may name several of a kind, and is
+    met when one combination is) and its distinct detail rows (one item each)."""
+
+    actors: set[str] = field(default_factory=set)
+    stages: set[str] = field(default_factory=set)
+    technologies: set[str] = field(default_factory=set)
+    min_trls: list[Any] = field(default_factory=list)
+    rows: dict[tuple[Any, ...], None] = field(default_factory=dict)  # an ordered set
+
+
+@dataclass
+class _Provision:
+    """What provider_region offers in the wave: the providers of each stage, and for each technology each
+    provider's best TRL (None when none of its offers of it states one)."""
+
+    stage_providers: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    technology_providers: defaultdict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
+    technologies: set[str] = field(default_factory=set)  # the concepts of the technology scheme
+    broader: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    narrower: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def offered_for(self, technology: str) -> set[str]:
+        """The technologies whose development meets a need for ``technology``: itself (when it is one of the
+        vocabulary), a narrower one, or its family."""
+        offered = self.narrower[technology] | self.broader[technology]
+        if technology in self.technologies:
+            offered.add(technology)
+        return offered
+
+    def developers(self, need: _DeclaredNeed, technology: str) -> Iterable[str]:
+        """The providers developing what meets ``need``'s ``technology``, at one of its minimum TRLs or above."""
+        minimums = [m for m in need.min_trls if isinstance(m, int | float)]
+        for offered in self.offered_for(technology):
+            for provider, best in self.technology_providers[offered].items():
+                if not need.min_trls or (best is not None and any(best >= m for m in minimums)):
+                    yield provider
+
+    def meets(self, need: _DeclaredNeed) -> bool:
+        """Whether a provider other than the need's actor meets it (the rule of queries/gaps-needs.rq)."""
+
+        def other(provider: str) -> bool:
+            return len(need.actors) > 1 or provider not in need.actors
+
+        if need.stages and not need.technologies:
+            return any(other(p) for stage in need.stages for p in self.stage_providers[stage])
+        if need.technologies and not need.stages:
+            return any(other(p) for technology in need.technologies for p in self.developers(need, technology))
+        if need.technologies and need.stages:
+            stage_providers = set().union(*(self.stage_providers[stage] for stage in need.stages))
+            return any(
+                other(p) and p in stage_providers
+                for technology in need.technologies
+                for p in self.developers(need, technology)
+            )
+        return False  # a need naming neither a stage nor a technology: nothing can meet it
+
+
+@shaper("gaps-needs", example_item=_EXAMPLE_NEED, tabular=True)
+def gaps_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
+    """The needs of the region that no provider meets, decided here from the rows the query lists (see
+    queries/gaps-needs.rq): the region's needs, provider_region's stage and technology offers, and the vocabulary
+    (labels, technology families)."""
     wave = ctx.wave_id()
-    items = [_need_item(row, wave) for row in rows]
+    need_at = [table.column(name) for name in _NEED_COLUMNS]
+    (need_i, actor_i, stage_i, technology_i, min_trl_i) = (
+        table.column(name) for name in ("need", "actor", "stage", "technology", "min_trl")
+    )
+    provider_i, offered_stage_i, offered_technology_i, offer_trl_i = (
+        table.column(name) for name in ("provider", "offered_stage", "offered_technology", "offer_trl")
+    )
+    concept_i, scheme_i, notation_i, label_i, family_i = (
+        table.column(name) for name in ("concept", "concept_scheme", "concept_notation", "concept_label", "family")
+    )
+    needs: dict[str, _DeclaredNeed] = {}
+    provision = _Provision()
+    concepts: dict[str, tuple[Any, Any]] = {}  # concept -> (notation, label) terms
+    for row in table.rows:
+        need_iri = term_iri(row[need_i])
+        if need_iri is not None:
+            need = needs.get(need_iri)
+            if need is None:
+                need = needs[need_iri] = _DeclaredNeed()
+            for into, at in ((need.actors, actor_i), (need.stages, stage_i), (need.technologies, technology_i)):
+                if (named := term_iri(row[at])) is not None:
+                    into.add(named)
+            if row[min_trl_i] is not None and (minimum := term_json(row[min_trl_i])) not in need.min_trls:
+                need.min_trls.append(minimum)
+            need.rows[tuple(row[at] for at in need_at)] = None
+            continue
+        provider = term_iri(row[provider_i])
+        if provider is not None:
+            if (stage := term_iri(row[offered_stage_i])) is not None:
+                provision.stage_providers[stage].add(provider)
+            elif (technology := term_iri(row[offered_technology_i])) is not None:
+                by_provider = provision.technology_providers[technology]
+                trl = term_json(row[offer_trl_i])
+                trl = trl if isinstance(trl, int | float) and not isinstance(trl, bool) else None
+                best = by_provider.get(provider)
+                by_provider[provider] = trl if best is None or (trl is not None and trl > best) else best
+            continue
+        concept = term_iri(row[concept_i])
+        if concept is None:
+            continue
+        if (family := term_iri(row[family_i])) is not None:
+            provision.broader[concept].add(family)
+            provision.narrower[family].add(concept)
+            continue
+        if term_iri(row[scheme_i]) == _TECHNOLOGY_SCHEME:
+            provision.technologies.add(concept)
+        # one notation and label per concept whatever the engine's row order: the smallest, should there be two
+        found = (row[notation_i], row[label_i])
+        kept = concepts.get(concept)
+        if kept is None or _term_order(found) < _term_order(kept):
+            concepts[concept] = found
+    items = []
+    for need in needs.values():
+        if provision.meets(need):
+            continue
+        for values in need.rows:
+            detail: Row = dict(zip(_NEED_COLUMNS, values, strict=True))
+            for name in _NEED_CONCEPTS:
+                named = term_iri(detail.get(name))
+                if named is not None:
+                    detail[f"{name}_notation"], detail[f"{name}_label"] = concepts.get(named, (None, None))
+            items.append(_need_item(detail, wave))
     return sorted_totally(items, _need_sort_key), None
+
+
+def _term_order(terms: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple("" if term is None else str(term) for term in terms)
 
 
 @shaper(
@@ -1342,58 +1487,89 @@ _STATUS_ORDER = {"persisted": 0, "appeared": 1, "disappeared": 2}
     },
 )
 def trends_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
-    """Each need (actor, stage, technology, product class) with the waves it is declared in. The rows are read as
-    tuples and each need's references built from its first row only, with its sort key: at 50,000 organisations
-    there are 12,000 needs, and building a dict per row of 15 columns cost as much as the shaping."""
+    """Each need (actor, stage, technology, product class) with the waves it is declared in, from the needs of
+    both waves and the vocabulary rows (labels) the query lists. The rows are read as tuples and each need's
+    references built once: at 50,000 organisations there are 12,000 needs, and building a dict per row cost as
+    much as the shaping.
+
+    An actor is shown as anonymous when it chose so in either wave, and its needs' IRIs are then not shown.
+    Needs of equal sort keys come in the order of their first need IRI (from-wave ones first)."""
     waves = _wave_pair(ctx)
     (
-        side_at, need_at, actor_at, actor_label_at, visibility_at,
-        stage_at, stage_notation_at, stage_label_at,
-        technology_at, technology_notation_at, technology_label_at,
-        class_at, class_notation_at, class_label_at,
+        side_at, need_at, actor_at, actor_label_at, visibility_at, stage_at, technology_at, class_at,
+        concept_at, notation_at, concept_label_at,
     ) = (
         table.column(name)
         for name in (
-            "side", "need", "actor", "actor_label", "actor_visibility",
-            "stage", "stage_notation", "stage_label",
-            "technology", "technology_notation", "technology_label",
-            "product_class", "product_class_notation", "product_class_label",
+            "side", "need", "actor", "actor_label", "actor_visibility", "stage", "technology", "product_class",
+            "concept", "concept_notation", "concept_label",
         )
     )  # fmt: skip
-    needs: dict[tuple[str | None, ...], tuple[dict[str, Any], set[str]]] = {}
+    concepts: dict[str, tuple[Any, Any]] = {}  # concept -> (notation, label) terms
+    # (actor, stage, technology, product class) -> [its first row (side, need IRI, row), sides -> need IRI, anonymous]
+    needs: dict[tuple[str | None, ...], list[Any]] = {}
     for row in table.rows:
+        if (concept := term_iri(row[concept_at])) is not None:
+            found = (row[notation_at], row[concept_label_at])
+            kept = concepts.get(concept)
+            if kept is None or _term_order(found) < _term_order(kept):
+                concepts[concept] = found
+            continue
+        side, need = str(term_json(row[side_at])), term_iri(row[need_at]) or ""
         key = (term_iri(row[actor_at]), term_iri(row[stage_at]), term_iri(row[technology_at]), term_iri(row[class_at]))
         entry = needs.get(key)
         if entry is None:
-            entry = needs[key] = (
-                {
-                    "actor": actor_ref_at(row, actor_at, actor_label_at, visibility_at),
-                    "stage": ref_at(row, stage_at, stage_notation_at, stage_label_at),
-                    "technology": ref_at(row, technology_at, technology_notation_at, technology_label_at),
-                    "product_class": ref_at(row, class_at, class_notation_at, class_label_at),
-                    "from_need": None,
-                    "to_need": None,
-                },
-                set(),
-            )
-        side = str(term_json(row[side_at]))
-        entry[1].add(side)
-        if row[visibility_at] != ANONYMOUS:
-            entry[0][f"{side}_need"] = term_iri(row[need_at])
+            entry = needs[key] = [(side, need, row), {}, False]
+        elif (side, need) < entry[0][:2]:
+            entry[0] = (side, need, row)
+        if need > entry[1].get(side, ""):
+            entry[1][side] = need
+        entry[2] = entry[2] or row[visibility_at] == ANONYMOUS
+
+    def concept_ref(term: Any) -> dict[str, Any] | None:
+        named = term_iri(term)
+        if named is None:
+            return None
+        notation, label = concepts.get(named, (None, None))
+        return {"id": named, "notation": term_json(notation), "label": term_json(label)}
+
     keyed = []
-    for need, seen in needs.values():
-        status = "persisted" if seen == {"from", "to"} else ("appeared" if "to" in seen else "disappeared")
-        item = {"id": need["to_need"] or need["from_need"], "status": status, **need, "evidence": dict(waves)}
+    for (side, need, row), sides, anonymous in needs.values():
+        status = "persisted" if sides.keys() == {"from", "to"} else ("appeared" if "to" in sides else "disappeared")
+        shown = {} if anonymous else sides
+        visibility = ANONYMOUS if anonymous else row[visibility_at]
+        actor = _actor_shown(row[actor_at], row[actor_label_at], visibility)
+        stage, technology = concept_ref(row[stage_at]), concept_ref(row[technology_at])
+        item = {
+            "id": shown.get("to") or shown.get("from"),
+            "status": status,
+            "actor": actor,
+            "stage": stage,
+            "technology": technology,
+            "product_class": concept_ref(row[class_at]),
+            "from_need": shown.get("from"),
+            "to_need": shown.get("to"),
+            "evidence": dict(waves),
+        }
         order = (
             _STATUS_ORDER[status],
-            sort_key_notation(item["stage"]),
-            sort_key_notation(item["technology"]),
-            item["actor"]["anonymous"],
-            str(item["actor"]["label"] or ""),
+            sort_key_notation(stage),
+            sort_key_notation(technology),
+            actor["anonymous"],
+            str(actor["label"] or ""),
+            side,
+            need,
         )
         keyed.append((order, item))
-    keyed.sort(key=itemgetter(0))  # stable: needs of equal keys keep the order of their first rows, as before
+    keyed.sort(key=itemgetter(0))
     return [item for _, item in keyed], None
+
+
+def _actor_shown(actor: Any, label: Any, visibility: Any) -> dict[str, Any]:
+    """An actor as :func:`actor_ref_at` shows it, from its terms."""
+    shown = actor_ref_at((actor, label, visibility), 0, 1, 2)
+    assert shown is not None
+    return shown
 
 
 @shaper(
