@@ -1,5 +1,6 @@
 """A repeated question (one run of its query per value of a list parameter, such as gaps-coverage's regions): its
-runs go to the store together, each with the request's context, and its answer is that of its runs one by one."""
+runs go to the store together, each with the request's context, and its answer is that of its runs one by one.
+So do the branches of a question whose query is a UNION of independent branches (gaps-needs)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ class SlowStore:
         self._inside = 0
         self.most_at_once = 0
         self.allowances: list[int | None] = []
+        self.branches = 0
 
     def query(self, query: str, **kwargs: Any) -> QueryOutcome:
         with self._lock:
@@ -44,6 +46,8 @@ class SlowStore:
             self.most_at_once = max(self.most_at_once, self._inside)
             if query.startswith("# id: gaps-coverage"):  # a run of the question, not a lookup of the service
                 self.allowances.append(allowed_rows())
+            if query.startswith("# id: gaps-needs"):
+                self.branches += 1
         try:
             time.sleep(self._pause)
             return self._store.query(query, **kwargs)
@@ -89,3 +93,26 @@ def test_a_repeated_question_answers_as_its_runs_one_by_one(store: OxigraphStore
             one_by_one.setdefault(notation, {}).update(counts)
     assert together == list(one_by_one.items())
     assert together == [("S02", {"BE3": 0, "FRK": 1}), ("S04", {"BE3": 1, "FRK": 1}), ("S13", {"BE3": 0, "FRK": 0})]
+
+
+def test_the_branches_of_a_union_question_go_to_the_store_together(store: OxigraphStore) -> None:
+    slow = SlowStore(store, pause=0.3)
+    answer = run_question(cast(Store, slow), SETTINGS, "gaps-needs", {"region": "BE3"}, limit=None)
+    assert slow.branches == 5  # needs, stage offers, technology offers, labels, technology families
+    assert slow.most_at_once == 4  # CONCURRENT_RUNS
+    assert answer == run_question(store, SETTINGS, "gaps-needs", {"region": "BE3"}, limit=None)
+
+
+class OneByOneStore(SlowStore):
+    """A store that answers the branches of a query sent at once wrongly (as Virtuoso 7 does)."""
+
+    concurrent_branches = False
+
+
+def test_a_store_that_answers_branches_sent_at_once_wrongly_gets_them_one_after_the_other(
+    store: OxigraphStore,
+) -> None:
+    one_by_one = OneByOneStore(store, pause=0.1)
+    answer = run_question(cast(Store, one_by_one), SETTINGS, "gaps-needs", {"region": "BE3"}, limit=None)
+    assert (one_by_one.branches, one_by_one.most_at_once) == (5, 1)
+    assert answer == run_question(store, SETTINGS, "gaps-needs", {"region": "BE3"}, limit=None)

@@ -76,6 +76,8 @@ class QuestionInfo:
     example: dict[str, str]
     path: Path
     text: str = field(repr=False)
+    # '# run: whole': the query is sent whole, never as its UNION branches (vcgraph.questions.service.execute_table)
+    run_whole: bool = False
 
     def param(self, name: str) -> ParamSpec | None:
         return next((p for p in self.params if p.name == name), None)
@@ -160,6 +162,7 @@ def parse_header(text: str, path: Path) -> QuestionInfo:
         example=example,
         path=path,
         text=text,
+        run_whole=fields.get("run") == "whole",
     )
 
 

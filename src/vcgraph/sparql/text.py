@@ -348,3 +348,64 @@ def too_deep_nesting(text: str, limit: int) -> int | None:
         elif token.text in _CLOSING:
             depth = max(0, depth - 1)
     return None
+
+
+def union_branches(text: str) -> tuple[str, ...] | None:
+    """The queries, one per branch, whose rows together are the rows of the SELECT query ``text`` (bag union: the
+    same rows, each as many times, in another order), or None when ``text`` is not of that form.
+
+    The form: a SELECT of plain variables (no ``*``, DISTINCT or REDUCED, no expression, no FROM) whose WHERE is nothing
+    but ``{ ... } UNION { ... } UNION ...`` and that has no solution modifier or VALUES after it. Each branch
+    query is ``text`` with the WHERE holding that branch alone, the prologue and comments kept; SPARQL defines
+    the UNION of groups as the concatenation of their solutions, so nothing is lost or added. The service runs
+    such branches at once (:func:`vcgraph.questions.service.execute_table`): engines evaluate the branches of
+    one query one after the other, on one core.
+    """
+    significant = [t for t in tokens(text) if t.kind not in ("ws", "comment")]
+    keywords = [t.keyword for t in significant]
+    if "SELECT" not in keywords:
+        return None
+    at = keywords.index("SELECT") + 1
+    if any(t.text == "{" for t in significant[:at]):  # a SELECT inside a group: not a query of this form
+        return None
+    while at < len(significant) and significant[at].text != "{" and significant[at].keyword != "WHERE":
+        token = significant[at]
+        if token.kind != "var":
+            # DISTINCT, REDUCED, an expression, a dataset clause; or *, which projects each branch's own variables
+            return None
+        at += 1
+    if at < len(significant) and significant[at].keyword == "WHERE":
+        at += 1
+    if at >= len(significant) or significant[at].text != "{":
+        return None
+    where_open = significant[at]
+    spans: list[tuple[int, int]] = []  # each branch's braces, as offsets in text
+    depth, start, expect_union = 0, -1, False
+    for token in significant[at + 1 :]:
+        if depth == 0:
+            if token.text == "}":
+                where_close = token
+                break
+            if expect_union:
+                if token.keyword != "UNION":
+                    return None
+                expect_union = False
+                continue
+            if token.text != "{":
+                return None  # a pattern, FILTER, BIND or OPTIONAL beside the branches
+            start = token.start
+        if token.text in ("{", "(", "["):
+            depth += 1
+        elif token.text in ("}", ")", "]"):
+            depth -= 1
+            if depth == 0:
+                spans.append((start, token.start + 1))
+                expect_union = True
+    else:
+        return None
+    if expect_union is False or len(spans) < 2:
+        return None
+    if any(t.start > where_close.start for t in significant):
+        return None  # ORDER BY, GROUP BY, LIMIT, VALUES...
+    head, tail = text[: where_open.start + 1], text[where_close.start :]
+    return tuple(f"{head}\n  {text[begin:end]}\n{tail}" for begin, end in spans)

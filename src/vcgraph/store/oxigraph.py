@@ -79,6 +79,8 @@ class OxigraphStore:
     the generation that follows it.
     """
 
+    concurrent_branches = True  # pyoxigraph evaluates each query on its own, with the GIL released
+
     def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
         try:
             if path is None:

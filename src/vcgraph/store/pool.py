@@ -485,6 +485,8 @@ class PooledStore:
     :class:`StoreError` when the store cannot be opened or no worker starts.
     """
 
+    concurrent_branches = True  # queries sent at once go to as many workers
+
     def __init__(
         self,
         path: Path,

@@ -60,6 +60,11 @@ class Dataset:
 class Store(Protocol):
     """A quad store that speaks SPARQL 1.1. Adapters: :mod:`vcgraph.store.oxigraph` (embedded, default)."""
 
+    # Whether the pieces of one query may be sent to the store at once and be answered as they are one by one: the
+    # service then runs the independent branches of a question's query side by side, otherwise one after the other
+    # (vcgraph.questions.service.execute_table). True where vcgraph's own pyoxigraph evaluates them.
+    concurrent_branches: bool
+
     def query(
         self, query: str, *, dataset: Dataset | None = None, base_iri: str | None = None
     ) -> QueryOutcome:
