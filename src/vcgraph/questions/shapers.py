@@ -1419,25 +1419,39 @@ def _median(values: list[int]) -> float:
     },
 )
 def trends_trl(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
+    """The technologies whose median TRL changed, from the TRL statements of both waves and the vocabulary rows
+    (labels) the query lists. An actor anonymous in either wave is anonymous in all its evidence."""
     waves = _wave_pair(ctx)
     technologies: dict[str, dict[str, Any]] = {}
+    concepts: dict[str, tuple[Any, Any]] = {}  # technology -> (notation, label) terms
+    anonymous: set[Any] = set()
     for row in rows:
-        technology_id = value(row, "technology")
+        if (concept := iri(row, "concept")) is not None:
+            found = (row.get("concept_notation"), row.get("concept_label"))
+            kept = concepts.get(concept)
+            if kept is None or _term_order(found) < _term_order(kept):
+                concepts[concept] = found
+            continue
+        technology_id = iri(row, "technology")
+        if technology_id is None:
+            continue
         entry = technologies.get(technology_id)
         if entry is None:
-            technology = ref(row, "technology")
-            assert technology is not None
-            entry = technologies[technology_id] = {"ref": technology, "from": {}, "to": {}, "rows": []}
+            entry = technologies[technology_id] = {"from": {}, "to": {}, "rows": []}
         side = str(value(row, "side"))
         trl = integer(row, "trl")
         entry[side][str(iri(row, "statement"))] = trl  # keyed by statement: an actor's two statements both count
         entry["rows"].append((side, trl, row))
+        if is_anonymous(row):
+            anonymous.add(row.get("actor"))
 
     def proofs(entry_rows: list[tuple[str, int, Row]]) -> list[dict[str, Any]]:
         """The evidence of one technology, built only for those in the answer (a set, not a list scan)."""
         out: list[dict[str, Any]] = []
         seen: set[tuple[Any, ...]] = set()
         for side, trl, row in entry_rows:
+            if row.get("actor") in anonymous:
+                row = {**row, "actor_visibility": ANONYMOUS}
             proof = {**evidence(row, waves["from_wave" if side == "from" else "to_wave"]), "trl": trl}
             identity = tuple(proof.values())
             if identity not in seen:
@@ -1446,22 +1460,27 @@ def trends_trl(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
         return out
 
     items = []
-    for entry in technologies.values():
+    for technology_id, entry in technologies.items():
         if not entry["from"] or not entry["to"]:
             continue
         before, after = _median(list(entry["from"].values())), _median(list(entry["to"].values()))
         if before == after:
             continue
-        entry["evidence"] = proofs(entry["rows"])
+        notation, label = concepts.get(technology_id, (None, None))
         items.append(
             {
-                **entry["ref"],
+                "id": technology_id,
+                "notation": term_json(notation),
+                "label": term_json(label),
                 "from_median": before,
                 "to_median": after,
                 "change": after - before,
                 "from_statements": len(entry["from"]),
                 "to_statements": len(entry["to"]),
-                "evidence": sorted(entry["evidence"], key=lambda e: (str(e["wave"]), str(e["statement"]))),
+                # wave, statement and TRL order the proofs totally: an anonymous actor's proofs differ by TRL only
+                "evidence": sorted(
+                    proofs(entry["rows"]), key=lambda e: (str(e["wave"]), str(e["statement"]), e["trl"])
+                ),
             }
         )
     items.sort(key=lambda i: (-abs(i["change"]), sort_key_notation(i)))

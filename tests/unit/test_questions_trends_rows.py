@@ -1,4 +1,4 @@
-"""trends-needs pairs the needs of two waves from the rows its query lists (the needs of each wave, the vocabulary):
+"""trends-needs pairs the needs of two waves, and trends-trl compares their TRLs, from the rows their queries list:
 shaped from hand-made rows."""
 
 from __future__ import annotations
@@ -69,3 +69,32 @@ def test_an_actor_anonymous_in_either_wave_is_shown_anonymous_without_its_needs_
 def test_a_need_of_the_later_wave_only_appeared() -> None:
     [item] = shaped(need("to", "W2"))
     assert (item["status"], item["from_need"], item["stage"]["notation"]) == ("appeared", None, None)
+
+
+def trl_statement(side: str, wave: str, trl: int, visibility: str = "public") -> Row:
+    """A TRL statement of actor alpha on technology T01, in ``wave``."""
+    response = f"{ID}wave/{wave}/response/R-alpha"
+    return {
+        "side": Literal(side),
+        "technology": NamedNode(VOCAB + "technology/T01"),
+        "trl": Literal(str(trl), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+        "statement": NamedNode(response + "/technology/T01"),
+        "response": NamedNode(response),
+        "actor": NamedNode(ID + "actor/alpha"),
+        "actor_visibility": NamedNode(VOCAB + "visibility/" + visibility),
+    }
+
+
+def test_trl_evidence_of_an_actor_anonymous_in_either_wave_names_no_statement() -> None:
+    store = OxigraphStore(None)
+    try:
+        context = ShapeContext(store, Dataset(), BoundParameters(echo={}), {})
+        rows = [trl_statement("from", "W1", 4), trl_statement("to", "W2", 7, "anonymous")]
+        [item], _ = _registry()["trends-trl"].shape(rows, context)
+    finally:
+        store.close()
+    assert (item["from_median"], item["to_median"]) == (4.0, 7.0)
+    assert [(proof["statement"], proof["actor"], proof["trl"]) for proof in item["evidence"]] == [
+        (None, None, 4),
+        (None, None, 7),
+    ]
