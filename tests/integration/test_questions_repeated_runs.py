@@ -39,6 +39,7 @@ class SlowStore:
         self.most_at_once = 0
         self.allowances: list[int | None] = []
         self.branches = 0
+        self.consortium_queries = 0
 
     def query(self, query: str, **kwargs: Any) -> QueryOutcome:
         with self._lock:
@@ -48,6 +49,8 @@ class SlowStore:
                 self.allowances.append(allowed_rows())
             if query.startswith("# id: gaps-needs"):
                 self.branches += 1
+            if query.startswith("# id: consortium"):
+                self.consortium_queries += 1
         try:
             time.sleep(self._pause)
             return self._store.query(query, **kwargs)
@@ -116,3 +119,11 @@ def test_a_store_that_answers_branches_sent_at_once_wrongly_gets_them_one_after_
     answer = run_question(cast(Store, one_by_one), SETTINGS, "gaps-needs", {"region": "BE3"}, limit=None)
     assert (one_by_one.branches, one_by_one.most_at_once) == (5, 1)
     assert answer == run_question(store, SETTINGS, "gaps-needs", {"region": "BE3"}, limit=None)
+
+
+def test_on_such_a_store_the_runs_of_a_repeated_question_still_go_together(store: OxigraphStore) -> None:
+    one_by_one = OneByOneStore(store, pause=0.3)
+    params = {"product_class": "P08", "regions": "BE3,FRK"}
+    answer = run_question(cast(Store, one_by_one), SETTINGS, "consortium", params, limit=None)
+    assert (one_by_one.consortium_queries, one_by_one.most_at_once) == (4, 2)  # two runs of two branches
+    assert answer == run_question(store, SETTINGS, "consortium", params, limit=None)

@@ -195,7 +195,8 @@ def execute_table(store: Store, dataset: Dataset, info: QuestionInfo, bound: Bou
     is a UNION of independent branches and nothing else (:func:`~vcgraph.sparql.text.union_branches`): the
     engines evaluate one query's branches one after the other (gaps-needs served at 50,000 organisations: 1.09 s
     as one query, 0.76 s as its five branches on two query workers). A store that answers branches sent at once
-    wrongly (``Store.concurrent_branches`` False) gets them one after the other; a query whose header says
+    wrongly (``Store.concurrent_branches`` False) gets each run's branches one after the other (the runs still go
+    together); a query whose header says
     ``# run: whole`` is always sent whole. Each query of a run may read the
     rows the request allows (:func:`vcgraph.store.notes.rows_allowed`)."""
     bindings = list(bound.bindings())
@@ -208,16 +209,20 @@ def execute_table(store: Store, dataset: Dataset, info: QuestionInfo, bound: Bou
         names = tuple(v.value for v in solutions.variables)
         runs = [(bindings[0], (tuple(solution) for solution in solutions))]
     else:
+        # What goes to the store at once: each query, or on a store that answers branches sent at once wrongly,
+        # each binding's branches in turn.
+        per_job = 1 if store.concurrent_branches else len(parts)
         texts = [bind(part, binding) for binding in bindings for part in parts]
-        at_once = CONCURRENT_RUNS if len(parts) == 1 or store.concurrent_branches else 1
-        with ThreadPoolExecutor(min(len(texts), at_once), thread_name_prefix="vcgraph-run") as pool:
-            # each run in a copy of this context: the store reads the request's row allowance and notes its cuts
-            futures = [pool.submit(contextvars.copy_context().run, _read_run, store, dataset, info, t) for t in texts]
+        jobs = [texts[index : index + per_job] for index in range(0, len(texts), per_job)]
+        with ThreadPoolExecutor(min(len(jobs), CONCURRENT_RUNS), thread_name_prefix="vcgraph-run") as pool:
+            # each job in a copy of this context: the store reads the request's row allowance and notes its cuts
+            futures = [pool.submit(contextvars.copy_context().run, _read_runs, store, dataset, info, j) for j in jobs]
             read = [future.result() for future in futures]
         names = read[0][0]
+        per_binding = len(parts) // per_job
         runs = [
-            (binding, itertools.chain.from_iterable(rows for _, rows in read[index : index + len(parts)]))
-            for binding, index in zip(bindings, range(0, len(read), len(parts)), strict=True)
+            (binding, itertools.chain.from_iterable(rows for _, rows in read[index : index + per_binding]))
+            for binding, index in zip(bindings, range(0, len(read), per_binding), strict=True)
         ]
     repeated = bound.repeat_variable if bound.repeat_variable not in (None, *names) else None
     variables = (*names, repeated) if repeated is not None else names
@@ -239,13 +244,18 @@ def _branches(text: str) -> tuple[str, ...]:
     return union_branches(text) or (text,)
 
 
-def _read_run(
-    store: Store, dataset: Dataset, info: QuestionInfo, text: str
+def _read_runs(
+    store: Store, dataset: Dataset, info: QuestionInfo, texts: list[str]
 ) -> tuple[tuple[str, ...], list[tuple[Term | None, ...]]]:
-    """One run's columns and rows, read whole on this thread (pyoxigraph's results must stay on the thread that
-    made them; their terms need not)."""
-    solutions = _solutions(store.query(text, dataset=dataset), info)
-    return tuple(v.value for v in solutions.variables), [tuple(solution) for solution in solutions]
+    """The columns and rows of ``texts`` run one after the other, read whole on this thread (pyoxigraph's results
+    must stay on the thread that made them; their terms need not)."""
+    names: tuple[str, ...] = ()
+    rows: list[tuple[Term | None, ...]] = []
+    for text in texts:
+        solutions = _solutions(store.query(text, dataset=dataset), info)
+        names = tuple(v.value for v in solutions.variables)
+        rows.extend(tuple(solution) for solution in solutions)
+    return names, rows
 
 
 def _solutions(outcome: QueryOutcome, info: QuestionInfo) -> QuerySolutions:

@@ -932,16 +932,14 @@ def consortium(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
     codes: dict[str | None, str] = {}
     for row in rows:
         stage_id = value(row, "stage")
-        if stage_id not in stages:
+        actor = iri(row, "actor")
+        if actor is None:  # a relevant stage, with its details
             stage = ref(row, "stage")
             assert stage is not None
-            stages[stage["id"]] = {
-                **stage,
-                "order": value(row, "order"),
-                "cross_cutting": bool(value(row, "cross_cutting")),
-            }
-        actor = iri(row, "actor")
-        if actor is None:
+            stages.setdefault(
+                stage["id"],
+                {**stage, "order": value(row, "order"), "cross_cutting": bool(value(row, "cross_cutting"))},
+            )
             continue
         if is_anonymous(row):
             anonymous.add(actor)  # cannot be named, so cannot be proposed as a partner
@@ -956,6 +954,8 @@ def consortium(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
             code = codes[region] = _code(region)
         member[1].add(code)
         member[2].append(row)
+    for actor in anonymous:  # anonymous in a wave it also answered publicly: still never named
+        members.pop(actor, None)
     wave = ctx.wave_id()
 
     def proofs(member_rows: list[Row]) -> list[dict[str, Any]]:
