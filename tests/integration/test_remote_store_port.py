@@ -335,6 +335,15 @@ def test_graphs_lists_non_empty_named_graphs_sorted(store: Store) -> None:
     assert store.graphs() == [G1, G2]
 
 
+@EVERY_ADAPTER_LISTS_NON_EMPTY
+def test_graphs_checks_emptiness_in_batches(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("vcgraph.store.remote._NON_EMPTY_BATCH", 2)  # three graphs: two queries on Virtuoso
+    third = NamedNode(EX + "g3")
+    store.replace_graphs({G2: [triple("b")], G1: [triple("a")], third: [triple("c")]})
+    store.update("CREATE SILENT GRAPH <http://example.org/empty>")
+    assert store.graphs() == [G1, G2, third]
+
+
 def test_clear_graph_removes_one_graph(store: Store) -> None:
     store.replace_graphs({G1: [triple("a")], G2: [triple("b")]})
     store.clear_graph(G1)

@@ -76,6 +76,7 @@ from vcgraph.store.port import Dataset, GraphName, QueryOutcome, StoreError, Ter
 EMPTY_GRAPH = NamedNode("urn:vcgraph:empty-graph")
 
 _RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+_NON_EMPTY_BATCH = 100  # graphs whose emptiness one query checks (RemoteStore._non_empty)
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 # Only for text whose form the lexer cannot tell; Virtuoso would answer a CONSTRUCT with a result set here.
 _ANY_ACCEPT = f"{_RESULTS_ACCEPT}, application/n-triples;q=0.8, text/turtle;q=0.5"
@@ -341,11 +342,19 @@ class RemoteStore:
         return [solution["g"] for solution in self._solutions("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")]
 
     def _non_empty(self, names: set[str]) -> set[str]:
-        """Those of ``names`` that hold at least one triple (one EXISTS per graph, not per quad)."""
-        values = " ".join(str(NamedNode(name)) for name in sorted(names))
-        query = f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}"
-        outcome = self._solutions(query)
-        return {term.value for term in (solution["g"] for solution in outcome) if isinstance(term, NamedNode)}
+        """Those of ``names`` that hold at least one triple: one triple of each looked for, a sub-SELECT with LIMIT 1
+        per graph (Virtuoso 7: 3 ms for four graphs at 50,000 organisations, where VALUES ?g with FILTER EXISTS
+        took 32 ms, before every question), ``_NON_EMPTY_BATCH`` graphs per query."""
+        ordered = sorted(names)
+        found: set[str] = set()
+        for start in range(0, len(ordered), _NON_EMPTY_BATCH):
+            branches = " UNION ".join(
+                f"{{ SELECT ?g WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} BIND({graph} AS ?g) }} LIMIT 1 }}"
+                for graph in (NamedNode(name) for name in ordered[start : start + _NON_EMPTY_BATCH])
+            )
+            outcome = self._solutions(f"SELECT ?g WHERE {{ {branches} }}")
+            found.update(term.value for term in (solution["g"] for solution in outcome) if isinstance(term, NamedNode))
+        return found
 
     def _solutions(self, query: str) -> QuerySolutions:
         outcome = self._evaluate(query, [])
