@@ -196,8 +196,7 @@ def execute_table(store: Store, dataset: Dataset, info: QuestionInfo, bound: Bou
     engines evaluate one query's branches one after the other (gaps-needs served at 50,000 organisations: 1.09 s
     as one query, 0.76 s as its five branches on two query workers). A store that answers branches sent at once
     wrongly (``Store.concurrent_branches`` False) gets each run's branches one after the other (the runs still go
-    together); a query whose header says
-    ``# run: whole`` is always sent whole. Each query of a run may read the
+    together); a query whose header says ``# run: whole`` is always sent whole. Each query of a run may read the
     rows the request allows (:func:`vcgraph.store.notes.rows_allowed`)."""
     bindings = list(bound.bindings())
     if not bindings:

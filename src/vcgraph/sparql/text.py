@@ -358,8 +358,8 @@ def union_branches(text: str) -> tuple[str, ...] | None:
     but ``{ ... } UNION { ... } UNION ...`` and that has no solution modifier or VALUES after it. Each branch
     query is ``text`` with the WHERE holding that branch alone, the prologue and comments kept; SPARQL defines
     the UNION of groups as the concatenation of their solutions, so nothing is lost or added. The service runs
-    such branches at once (:func:`vcgraph.questions.service.execute_table`): engines evaluate the branches of
-    one query one after the other, on one core.
+    such branches side by side where the store answers them so (:func:`vcgraph.questions.service.execute_table`):
+    engines evaluate the branches of one query one after the other, on one core.
     """
     significant = [t for t in tokens(text) if t.kind not in ("ws", "comment")]
     keywords = [t.keyword for t in significant]
