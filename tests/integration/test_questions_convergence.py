@@ -135,3 +135,24 @@ def test_co_occurring_pairs_come_with_support_and_lift(store: OxigraphStore, set
 def test_co_occurrence_with_a_lower_support_adds_rarer_pairs(store: OxigraphStore, settings: Settings) -> None:
     answer = ask(store, settings, "convergence-co-occurrence", min_support="1")
     assert pairs(answer) == [("T04.02", "T12", 3, 1.667), ("T01", "T04", 1, 2.5)]
+
+
+def test_an_actor_anonymous_in_another_wave_is_never_named_as_a_bridge(
+    tmp_path_factory: pytest.TempPathFactory, settings: Settings
+) -> None:
+    store = OxigraphStore(tmp_path_factory.mktemp("convergence-anonymous") / "store")
+    try:
+        for name in ("reference.trig", "convergence.trig"):
+            store.load(FIXTURES / name, RdfFormat.TRIG)
+        # Bob chose anonymity in another wave, in that wave's graph; he is public in the asked one
+        store.update(
+            "INSERT DATA { GRAPH <https://w3id.org/vcgraph/graph/wave/2026-W3> { "
+            "<https://w3id.org/vcgraph/id/actor/c-bob> <https://w3id.org/vcgraph/ontology#visibility> "
+            "<https://w3id.org/vcgraph/vocab/visibility/anonymous> } }"
+        )
+        for question in ("convergence-bridges", "convergence-technologies"):
+            shown = json.dumps(ask(store, settings, question).items)
+            assert "c-bob" not in shown and "Bob Automation" not in shown, question
+        assert bridges(ask(store, settings, "convergence-bridges")) == [("Ana Digital Bio", True, [])]
+    finally:
+        store.close()
