@@ -88,3 +88,16 @@ def test_lift_is_rounded_to_three_decimals() -> None:
     lifts = {(a, b): lift for a, b, *_, lift in pairs(extra, 1)}
     # 4 actors; T04.02.1 held by x, y, w (3) and T09 by z, w (2); both by w: 1 * 4 / (3 * 2) = 0.667
     assert lifts[("T04.02.1", "T09")] == 0.667
+
+
+def test_a_technology_labelled_twice_is_shown_with_the_same_label_whatever_the_row_order() -> None:
+    twice = [{**labels("T01"), "technology_label": Literal(label)} for label in ("Zeta", "Alpha")]
+    rows = [holding("x", "T01"), holding("x", "T09"), holding("y", "T01"), holding("y", "T09"), labels("T09")]
+    shown = []
+    for order in (twice, twice[::-1]):
+        store = OxigraphStore(None)
+        context = ShapeContext(store, Dataset(), BoundParameters(echo={"min_support": 1}), {})
+        items, _ = _registry()["convergence-co-occurrence"].shape([*rows, *order], context)
+        store.close()
+        shown.append(items[0]["a"]["label"])
+    assert shown == ["Alpha", "Alpha"]

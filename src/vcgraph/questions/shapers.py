@@ -26,7 +26,6 @@ from vcgraph.questions.shaping import (
     is_anonymous,
     natural,
     ref,
-    ref_at,
     sort_key_notation,
     sorted_totally,
     term_iri,
@@ -274,7 +273,7 @@ def gaps_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
     )
     needs: dict[str, _DeclaredNeed] = {}
     provision = _Provision()
-    concepts: dict[str, tuple[Any, Any]] = {}  # concept -> (notation, label) terms
+    vocabulary = _Vocabulary()
     for row in table.rows:
         need_iri = term_iri(row[need_i])
         if need_iri is not None:
@@ -308,11 +307,7 @@ def gaps_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
             continue
         if term_iri(row[scheme_i]) == _TECHNOLOGY_SCHEME:
             provision.technologies.add(concept)
-        # one notation and label per concept whatever the engine's row order: the smallest, should there be two
-        found = (row[notation_i], row[label_i])
-        kept = concepts.get(concept)
-        if kept is None or _term_order(found) < _term_order(kept):
-            concepts[concept] = found
+        vocabulary.add(concept, row[notation_i], row[label_i])
     items = []
     for need in needs.values():
         if provision.meets(need):
@@ -322,9 +317,36 @@ def gaps_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
             for name in _NEED_CONCEPTS:
                 named = term_iri(detail.get(name))
                 if named is not None:
-                    detail[f"{name}_notation"], detail[f"{name}_label"] = concepts.get(named, (None, None))
+                    detail[f"{name}_notation"], detail[f"{name}_label"] = vocabulary.terms(named)
             items.append(_need_item(detail, wave))
     return sorted_totally(items, _need_sort_key), None
+
+
+@dataclass
+class _Vocabulary:
+    """The notation and label of each concept, from a query's vocabulary rows. Should an engine give a concept two
+    (two labels in the language), the smallest is kept, so that the answer does not depend on the row order."""
+
+    _terms: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    _refs: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def add(self, concept: str, notation: Any, label: Any) -> None:
+        found, kept = (notation, label), self._terms.get(concept)
+        if kept is None or _term_order(found) < _term_order(kept):
+            self._terms[concept] = found
+            self._refs.pop(concept, None)
+
+    def terms(self, concept: str) -> tuple[Any, Any]:
+        """The notation and label terms of ``concept`` (None for each the rows did not give)."""
+        return self._terms.get(concept, (None, None))
+
+    def ref(self, concept: str) -> dict[str, Any]:
+        """A reference to ``concept`` (a copy: each item owns its own), without labels when the rows gave none."""
+        made = self._refs.get(concept)
+        if made is None:
+            notation, label = self.terms(concept)
+            made = self._refs[concept] = {"id": concept, "notation": term_json(notation), "label": term_json(label)}
+        return dict(made)
 
 
 def _term_order(terms: tuple[Any, ...]) -> tuple[str, ...]:
@@ -1034,7 +1056,7 @@ def convergence_technologies(table: Table, ctx: ShapeContext) -> tuple[Items, Su
     read = _read_convergence_rows(table)
     actor_at, visibility_at, mode_at = read.actor_at, read.visibility_at, table.column("mode")
     statement_at, technology_at, response_at = read.statement_at, read.technology_at, read.response_at
-    details, concepts, sectors = read.details, read.concepts, read.sectors
+    details, vocabulary, sectors = read.details, read.vocabulary, read.sectors
     # each statement counts for its technology and for that technology's family (one step up), and only through
     # an actor with a sector
     counted: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
@@ -1067,7 +1089,7 @@ def convergence_technologies(table: Table, ctx: ShapeContext) -> tuple[Items, Su
                     "sectors": sorted(s["notation"] for s in sectors[actor].values()),
                     "modes": set(),
                 }
-            mode = (concepts.get(str(term_iri(values[mode_at]))) or {}).get("notation")
+            mode = vocabulary.ref(str(term_iri(values[mode_at])))["notation"]
             if mode:
                 entry["modes"].add(mode)
             statement, response = term_iri(values[statement_at]), term_iri(values[response_at])
@@ -1080,7 +1102,7 @@ def convergence_technologies(table: Table, ctx: ShapeContext) -> tuple[Items, Su
                 }
         if len(item_sectors) < min_sectors:
             continue
-        reference = _concept_ref(concepts, technology_id)
+        reference = vocabulary.ref(technology_id)
         ordered_sectors = sorted(item_sectors.values(), key=sort_key_notation)
         shaped.append(
             {
@@ -1130,7 +1152,7 @@ def convergence_bridges(table: Table, ctx: ShapeContext) -> tuple[Items, Summary
     read = _read_convergence_rows(table)
     actor_at, label_at, visibility_at = read.actor_at, read.label_at, read.visibility_at
     statement_at, technology_at, response_at = read.statement_at, read.technology_at, read.response_at
-    details, concepts, sectors, typical = read.details, read.concepts, read.sectors, read.typical
+    details, vocabulary, sectors, typical = read.details, read.vocabulary, read.sectors, read.typical
     ancestors = _ancestors(read.broader)
 
     items: dict[str, dict[str, Any]] = {}
@@ -1164,8 +1186,8 @@ def convergence_bridges(table: Table, ctx: ShapeContext) -> tuple[Items, Summary
                 item = item_of(actor)
                 statement = term_iri(values[statement_at])
                 link = {
-                    "technology": _concept_ref(concepts, technology),
-                    "family": _concept_ref(concepts, family),
+                    "technology": vocabulary.ref(technology),
+                    "family": vocabulary.ref(family),
                     "statement": statement,
                 }
                 if link not in item["technologies_outside_typical_sector"]:
@@ -1216,7 +1238,7 @@ def convergence_co_occurrence(rows: list[Row], ctx: ShapeContext) -> tuple[Items
     min_support = int(ctx.params.echo["min_support"])
     holdings: dict[str, set[str]] = defaultdict(set)
     broader: dict[str, set[str]] = defaultdict(set)
-    refs: dict[str, dict[str, Any]] = {}
+    vocabulary = _Vocabulary()
     for row in rows:
         technology = iri(row, "technology")
         if technology is None:
@@ -1226,12 +1248,8 @@ def convergence_co_occurrence(rows: list[Row], ctx: ShapeContext) -> tuple[Items
             holdings[holder].add(technology)
         elif family is not None:
             broader[technology].add(family)
-        elif technology not in refs:
-            refs[technology] = {
-                "id": technology,
-                "notation": value(row, "technology_notation"),
-                "label": value(row, "technology_label"),
-            }
+        else:
+            vocabulary.add(technology, row.get("technology_notation"), row.get("technology_label"))
     families = _ancestors(broader)
     holders_of: Counter[str] = Counter()
     support: Counter[tuple[str, str]] = Counter()
@@ -1246,8 +1264,8 @@ def convergence_co_occurrence(rows: list[Row], ctx: ShapeContext) -> tuple[Items
     actors = len(holdings)
     items: Items = [
         {
-            "a": _concept_ref(refs, a),
-            "b": _concept_ref(refs, b),
+            "a": vocabulary.ref(a),
+            "b": vocabulary.ref(b),
             "support": count,
             "actors_with_a": holders_of[a],
             "actors_with_b": holders_of[b],
@@ -1260,11 +1278,6 @@ def convergence_co_occurrence(rows: list[Row], ctx: ShapeContext) -> tuple[Items
     ]
     items.sort(key=lambda i: (-i["support"], -i["lift"], sort_key_notation(i["a"]), sort_key_notation(i["b"])))
     return items, None
-
-
-def _concept_ref(concepts: dict[str, dict[str, Any]], concept: str) -> dict[str, Any]:
-    """A copy of the reference the vocabulary rows gave ``concept``; without labels when they gave none."""
-    return dict(concepts.get(concept) or {"id": concept, "notation": None, "label": None})
 
 
 _TECHNOLOGY_ROW = Literal("technology")  # the ?reason of a convergence query's statement rows
@@ -1289,7 +1302,7 @@ class _ConvergenceRows:
     answered: set[str] = field(default_factory=set)  # actors with an ?answer in the wave
     broader: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     typical: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    concepts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    vocabulary: _Vocabulary = field(default_factory=_Vocabulary)
 
 
 def _read_convergence_rows(table: Table) -> _ConvergenceRows:
@@ -1325,18 +1338,18 @@ def _read_convergence_rows(table: Table) -> _ConvergenceRows:
             elif typical_at is not None and (sector := term_iri(values[typical_at])) is not None:
                 read.typical[concept].add(sector)
             else:
-                read.concepts[concept] = ref_at(values, concept_at, notation_at, concept_label_at) or {}
-    read.sectors = _sector_refs(sector_ids, read.concepts)
+                read.vocabulary.add(concept, values[notation_at], values[concept_label_at])
+    read.sectors = _sector_refs(sector_ids, read.vocabulary)
     return read
 
 
 def _sector_refs(
-    sector_ids: dict[str, set[str]], concepts: dict[str, dict[str, Any]]
+    sector_ids: dict[str, set[str]], vocabulary: _Vocabulary
 ) -> defaultdict[str, dict[str, dict[str, Any]]]:
     """Each actor's sectors as references, their labels taken from the vocabulary rows."""
     refs: defaultdict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for actor, ids in sector_ids.items():
-        refs[actor] = {i: _concept_ref(concepts, i) for i in ids}
+        refs[actor] = {i: vocabulary.ref(i) for i in ids}
     return refs
 
 
@@ -1423,14 +1436,11 @@ def trends_trl(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
     (labels) the query lists. An actor anonymous in either wave is anonymous in all its evidence."""
     waves = _wave_pair(ctx)
     technologies: dict[str, dict[str, Any]] = {}
-    concepts: dict[str, tuple[Any, Any]] = {}  # technology -> (notation, label) terms
+    vocabulary = _Vocabulary()
     anonymous: set[Any] = set()
     for row in rows:
         if (concept := iri(row, "concept")) is not None:
-            found = (row.get("concept_notation"), row.get("concept_label"))
-            kept = concepts.get(concept)
-            if kept is None or _term_order(found) < _term_order(kept):
-                concepts[concept] = found
+            vocabulary.add(concept, row.get("concept_notation"), row.get("concept_label"))
             continue
         technology_id = iri(row, "technology")
         if technology_id is None:
@@ -1466,12 +1476,9 @@ def trends_trl(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
         before, after = _median(list(entry["from"].values())), _median(list(entry["to"].values()))
         if before == after:
             continue
-        notation, label = concepts.get(technology_id, (None, None))
         items.append(
             {
-                "id": technology_id,
-                "notation": term_json(notation),
-                "label": term_json(label),
+                **vocabulary.ref(technology_id),
                 "from_median": before,
                 "to_median": after,
                 "change": after - before,
@@ -1524,15 +1531,12 @@ def trends_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
             "concept", "concept_notation", "concept_label",
         )
     )  # fmt: skip
-    concepts: dict[str, tuple[Any, Any]] = {}  # concept -> (notation, label) terms
+    vocabulary = _Vocabulary()
     # (actor, stage, technology, product class) -> [its first row (side, need IRI, row), sides -> need IRI, anonymous]
     needs: dict[tuple[str | None, ...], list[Any]] = {}
     for row in table.rows:
         if (concept := term_iri(row[concept_at])) is not None:
-            found = (row[notation_at], row[concept_label_at])
-            kept = concepts.get(concept)
-            if kept is None or _term_order(found) < _term_order(kept):
-                concepts[concept] = found
+            vocabulary.add(concept, row[notation_at], row[concept_label_at])
             continue
         side, need = str(term_json(row[side_at])), term_iri(row[need_at]) or ""
         key = (term_iri(row[actor_at]), term_iri(row[stage_at]), term_iri(row[technology_at]), term_iri(row[class_at]))
@@ -1547,10 +1551,7 @@ def trends_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
 
     def concept_ref(term: Any) -> dict[str, Any] | None:
         named = term_iri(term)
-        if named is None:
-            return None
-        notation, label = concepts.get(named, (None, None))
-        return {"id": named, "notation": term_json(notation), "label": term_json(label)}
+        return None if named is None else vocabulary.ref(named)
 
     keyed = []
     for (side, need, row), sides, anonymous in needs.values():

@@ -54,11 +54,6 @@ def ref(row: Row, name: str) -> dict[str, Any] | None:
     return reference
 
 
-def ref_at(row: tuple[Any, ...], term_at: int, notation_at: int, label_at: int) -> dict[str, Any] | None:
-    """:func:`ref` for a row read as a tuple (:class:`~vcgraph.questions.service.Table`), columns by position."""
-    return _reference(row[term_at], row[notation_at], row[label_at])
-
-
 def _reference(term: Any, notation: Any, label: Any) -> dict[str, Any] | None:
     if term is None:
         return None
