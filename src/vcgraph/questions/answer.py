@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +58,7 @@ def flatten(item: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return row
 
 
-def to_csv(items: list[dict[str, Any]]) -> str:
+def to_csv(items: Sequence[dict[str, Any]]) -> str:
     rows = [flatten(item) for item in items]
     columns: list[str] = []
     for row in rows:
@@ -79,7 +79,7 @@ class QuestionAnswer:
 
     question: str
     parameters: dict[str, Any]
-    items: list[dict[str, Any]]
+    items: Sequence[dict[str, Any]]  # a page's are a list; a whole answer's may be built as they are read
     count: int
     limit: int | None
     offset: int

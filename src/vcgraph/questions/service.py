@@ -6,7 +6,7 @@ import contextvars
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -70,7 +70,9 @@ class ShapeContext:
 
 
 Items = list[dict[str, Any]]
-Shaped = tuple[Items, dict[str, Any] | None]
+# A shaper may return its items as any sequence: one whose items are many and costly to build may build each when
+# it is read (matchmaking-mutual), so that the answer is counted and ordered once and a page builds its own items.
+Shaped = tuple[Sequence[dict[str, Any]], dict[str, Any] | None]
 Shaper = Callable[[list[Row], ShapeContext], Shaped]
 
 
