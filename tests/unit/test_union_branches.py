@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from pyoxigraph import NamedNode, Quad, QuerySolutions, Store
 
 from vcgraph.questions.catalog import read_question_file
+from vcgraph.questions.params import BoundParameters
+from vcgraph.questions.service import execute_table
 from vcgraph.sparql.text import union_branches
+from vcgraph.store.oxigraph import OxigraphStore
+from vcgraph.store.port import Dataset, QueryOutcome
+from vcgraph.store.port import Store as StorePort
 
 ROOT = Path(__file__).resolve().parents[2]
 EX = "http://example.org/"
@@ -91,11 +97,33 @@ def test_the_questions_that_list_rows_of_several_kinds_are_run_branch_by_branch(
     assert {"gaps-needs", "trends-needs", "convergence-bridges"} <= {path.stem for path in SPLIT}
 
 
-def test_a_question_whose_header_says_run_whole_is_sent_whole() -> None:
-    path = ROOT / "queries" / "matchmaking-needs.rq"
-    assert union_branches(path.read_text(encoding="utf-8")) is not None
-    assert read_question_file(path).run_whole
-    assert path not in SPLIT
+class _Recording:
+    """An in-memory store that records the queries sent to it."""
+
+    concurrent_branches = True
+
+    def __init__(self) -> None:
+        self.store = OxigraphStore(None)
+        self.queries: list[str] = []
+
+    def query(self, query: str, **kwargs: Any) -> QueryOutcome:
+        self.queries.append(query)
+        return self.store.query(query, **kwargs)
+
+
+@pytest.mark.parametrize("header", ["", "# run: whole\n"])
+def test_a_question_whose_header_says_run_whole_is_sent_whole(tmp_path: Path, header: str) -> None:
+    path = tmp_path / "two-branches.rq"
+    path.write_text(
+        f"# id: two-branches\n# route: /api/two\n# title: t\n# question: q?\n{header}"
+        "SELECT ?s WHERE { { BIND(1 AS ?s) } UNION { BIND(2 AS ?s) } }\n",
+        encoding="utf-8",
+    )
+    info = read_question_file(path)
+    recording = _Recording()
+    table = execute_table(cast(StorePort, recording), Dataset(), info, BoundParameters())
+    assert sorted(row[0].value for row in table.rows if row[0] is not None) == ["1", "2"]
+    assert len(recording.queries) == (1 if header else 2)
 
 
 @pytest.mark.parametrize("path", SPLIT, ids=lambda path: path.stem)

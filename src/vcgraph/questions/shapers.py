@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from operator import itemgetter
-from typing import Any, overload
+from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
 from vcgraph.namespaces import BM, NUTS, PROV, RDF, VOCAB
 from vcgraph.questions.answer import Row, term_json
 from vcgraph.questions.consortium import Candidate, solve_cover
-from vcgraph.questions.service import Items, ShapeContext, Table, shaper
+from vcgraph.questions.service import Items, ItemsOnRead, ShapeContext, Table, shaper
 from vcgraph.questions.shaping import (
     ANONYMOUS,
     actor_ref,
@@ -464,8 +465,6 @@ GMP_SCORE = {"gmp-certified": 1.0, "gmp-ready": 0.5}
 
 # What a candidate matched, as bits of one small number (with the product-class match).
 _STAGE_HIT, _TECHNOLOGY_HIT, _FAMILY_HIT, _CLASS_HIT = 1, 2, 4, 8
-_KINDS = {"stage": _STAGE_HIT, "technology": _TECHNOLOGY_HIT, "technology-family": _FAMILY_HIT}
-_KIND_OF: dict[Any, int] = {Literal(kind): hit for kind, hit in _KINDS.items()}
 _CRITERIA = ("stage", "technology", "trl", "product_class", "gmp")
 _TOP_SCORE = 100 * len(_CRITERIA)  # the best score in hundredths: each criterion scores at most 1
 _UNSEEN: Any = object()
@@ -532,6 +531,152 @@ def _scored(fits: _Fits, need: dict[str, Any], state: tuple[int, Any, int], gmp_
     return found[0]
 
 
+@dataclass
+class _MatchmakingRows:
+    """What matchmaking-needs reads from its rows (see queries/matchmaking-needs.rq), keyed for the ranking."""
+
+    # need -> [its detail row (labels from the vocabulary), its stages, technologies, families, product classes]
+    needs: dict[Any, list[Any]] = field(default_factory=dict)
+    # (match bit, key) -> provider number -> [best TRL, offer IRIs...]
+    offered: dict[tuple[int, Any], dict[int, list[Any]]] = field(default_factory=dict)
+    classes: dict[Any, set[int]] = field(default_factory=lambda: defaultdict(set))  # class -> provider numbers
+    numbers: dict[Any, int] = field(default_factory=dict)  # provider -> its number, in the order met
+    # per provider number: (IRI, label, GMP notation, label as ordered), None for an anonymous one
+    shown_as: list[tuple[str, Any, Any, str] | None] = field(default_factory=list)
+
+    def offer(self, kind: int, key: Any, provider: Any, offer: str, trl: Any = None) -> None:
+        """Record that ``provider``'s ``offer`` matches the needs of ``key`` by ``kind`` (at ``trl``)."""
+        number = self.numbers.get(provider)
+        if number is None:
+            number = self.numbers[provider] = len(self.numbers)
+        by_provider = self.offered.get((kind, key))
+        if by_provider is None:
+            by_provider = self.offered[(kind, key)] = {}
+        entry = by_provider.get(number)
+        if entry is None:
+            entry = by_provider[number] = [None]
+        if trl is not None and (entry[0] is None or trl > entry[0]):
+            entry[0] = trl
+        if offer not in entry[1:]:
+            entry.append(offer)
+
+
+def _provider_order(details: tuple[Any, ...]) -> tuple[bool, tuple[str, ...]]:
+    """The provider row kept when a provider has several: an anonymous one (never named), else the smallest."""
+    return details[1] != ANONYMOUS, _term_order(details)
+
+
+def _read_matchmaking_rows(table: Table) -> _MatchmakingRows:
+    """The needs, and the partner region's offers keyed by what they match, from the rows the query lists.
+
+    An offer matches by "stage" the needs of the stage it offers; by "technology" the needs of the technology it
+    develops or of that technology's family; by "technology-family" (the weaker match) the needs of a narrower
+    technology of a family it develops or develops a narrower technology of."""
+    need_at = [table.column(name) for name in _NEED_COLUMNS]
+    need_i, stage_i, technology_i, class_i = (
+        table.column(name) for name in ("need", "stage", "technology", "product_class")
+    )
+    offer_i, offered_stage_i, offered_technology_i, trl_i = (
+        table.column(name) for name in ("offer", "offered_stage", "offered_technology", "offer_trl")
+    )
+    provider_i, provider_class_i, provider_label_i, provider_visibility_i, provider_gmp_i = (
+        table.column(name)
+        for name in ("provider", "provider_class", "provider_label", "provider_visibility", "provider_gmp")
+    )
+    concept_i, scheme_i, notation_i, label_i, top_i, family_i = (
+        table.column(name)
+        for name in ("concept", "concept_scheme", "concept_notation", "concept_label", "top_concept", "family")
+    )
+    read = _MatchmakingRows()
+    detail_rows: dict[Any, tuple[Any, ...]] = {}  # need -> its smallest detail row, whatever the row order
+    stage_offers: list[tuple[str, Any, Any]] = []
+    technology_offers: list[tuple[str, Any, Any, Any]] = []
+    class_rows: list[tuple[Any, Any]] = []
+    providers: dict[Any, tuple[Any, Any, Any]] = {}  # provider -> (label, visibility, GMP status)
+    vocabulary = _Vocabulary()
+    technologies: set[Any] = set()  # the concepts of the technology vocabulary ...
+    families: set[Any] = set()  # ... its top concepts ...
+    broader: dict[Any, set[Any]] = defaultdict(set)  # ... and one step up from each
+    for row in table.rows:
+        need = row[need_i]
+        if type(need) is NamedNode:
+            declared = read.needs.get(need)
+            if declared is None:
+                declared = read.needs[need] = [None, set(), set(), set(), set()]
+            for keys, at in ((declared[1], stage_i), (declared[2], technology_i), (declared[4], class_i)):
+                if row[at] is not None:
+                    keys.add(row[at])
+            details = tuple(row[at] for at in need_at)
+            kept = detail_rows.get(need)
+            if kept is None or _term_order(details) < _term_order(kept):
+                detail_rows[need] = details
+            continue
+        offer = row[offer_i]
+        if type(offer) is NamedNode:
+            if row[offered_stage_i] is not None:
+                stage_offers.append((offer.value, row[provider_i], row[offered_stage_i]))
+            elif row[offered_technology_i] is not None:
+                technology_offers.append((offer.value, row[provider_i], row[offered_technology_i], row[trl_i]))
+            continue
+        provider = row[provider_i]
+        if provider is not None:
+            if row[provider_class_i] is not None:
+                class_rows.append((provider, row[provider_class_i]))
+            details = (row[provider_label_i], row[provider_visibility_i], row[provider_gmp_i])
+            kept = providers.get(provider)
+            if kept is None or _provider_order(details) < _provider_order(kept):
+                providers[provider] = details
+            continue
+        concept = row[concept_i]
+        if concept is None:
+            continue
+        if row[family_i] is not None:
+            broader[concept].add(row[family_i])
+            continue
+        if term_iri(row[scheme_i]) == _TECHNOLOGY_SCHEME:
+            technologies.add(concept)
+        if row[top_i] is not None:
+            families.add(concept)
+        vocabulary.add(concept.value, row[notation_i], row[label_i])
+
+    # each need's details with the vocabulary's notations and labels, and the families of its technologies
+    for need, declared in read.needs.items():
+        detail: Row = dict(zip(_NEED_COLUMNS, detail_rows[need], strict=True))
+        for name in _NEED_CONCEPTS:
+            named = term_iri(detail.get(name))
+            if named is not None:
+                detail[f"{name}_notation"], detail[f"{name}_label"] = vocabulary.terms(named)
+        declared[0] = detail
+        declared[3].update(family for t in declared[2] for family in broader.get(t, ()) if family in families)
+    needed = [set().union(*(declared[at] for declared in read.needs.values())) for at in (1, 2, 3)]
+    needed_stages, needed_technologies, needed_families = needed
+
+    for offer_iri, provider, stage in stage_offers:
+        if stage in needed_stages:
+            read.offer(_STAGE_HIT, stage, provider, offer_iri)
+    for offer_iri, provider, technology, trl_term in technology_offers:
+        trl = term_json(trl_term)
+        up = broader.get(technology, set())
+        for key in (({technology} if technology in technologies else set()) | up) & needed_technologies:
+            read.offer(_TECHNOLOGY_HIT, key, provider, offer_iri, trl)
+        for key in (({technology} if technology in families else set()) | up) & needed_families:
+            read.offer(_FAMILY_HIT, key, provider, offer_iri)
+    for provider, product_class in class_rows:
+        number = read.numbers.get(provider)
+        if number is not None:  # a provider with no matching offer is nobody's candidate
+            read.classes[product_class].add(number)
+
+    def shown(provider: Any) -> tuple[str, Any, Any, str] | None:
+        label, visibility, gmp = providers.get(provider, (None, None, None))
+        if visibility == ANONYMOUS:
+            return None
+        gmp_notation = vocabulary.terms(gmp.value)[0] if type(gmp) is NamedNode else None
+        return (provider.value, term_json(label), term_json(gmp_notation), str(term_json(label) or ""))
+
+    read.shown_as = [shown(provider) for provider in read.numbers]  # in the order of numbers
+    return read
+
+
 @shaper(
     "matchmaking-needs",
     tabular=True,
@@ -560,12 +705,13 @@ def _scored(fits: _Fits, need: dict[str, Any], state: tuple[int, Any, int], gmp_
         "anonymous_candidates": 0,
     },
 )
-def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
+def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[ItemsOnRead, Summary]:
     """Each need with its ``candidates`` best candidates by fit (ties by label, then IRI) and ``candidate_count``,
     how many there are in all.
 
-    The query's rows are factorised (see queries/matchmaking-needs.rq): needs, and the partner region's offers
-    keyed by the stage, technology or family they match. The join is made here, per need, on small numbers: each
+    The query lists the needs, the partner region's offers and providers, and the vocabulary (see
+    queries/matchmaking-needs.rq); :func:`_read_matchmaking_rows` keys the offers by the stage, technology or
+    family they match. The join is made here, per need, on small numbers: each
     provider gets a number when first met (hashing a pyoxigraph term is a call into the engine), the offers of a
     key are a dict from provider number to [best TRL, offers...], and a need's candidates are the union of the
     key sets of its stage, technology and family. A set of providers is the bits of one integer (bit = the
@@ -575,103 +721,12 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
     are ranked one by one; the others are taken set by set (stage, family, class, GMP) from the best score down,
     lowest bits first, until the cap is met. Fits are computed once per criteria asked and state, and a kept
     candidate's dict once per provider, state and offers, shared by the needs that show it (answers are read,
-    never changed). At 50,000 organisations: 9,413 needs, 188k candidates shown, 1.2 s."""
+    never changed). A need is ranked when it is read (:class:`ItemsOnRead`): at 50,000 organisations ranking all
+    9,413 needs (188k candidates shown) took 0.9 s, and a page shows 100."""
     wave = ctx.wave_id()
     cap = int(ctx.params.echo["candidates"])
-    (
-        need_at,
-        actor_at,
-        stage_at,
-        technology_at,
-        family_at,
-        class_at,
-        provider_at,
-        provider_class_at,
-        match_at,
-        matched_at,
-        offer_at,
-        trl_at,
-    ) = (
-        table.column(name)
-        for name in (
-            "need",
-            "actor",
-            "stage",
-            "technology",
-            "family",
-            "product_class",
-            "provider",
-            "provider_class",
-            "match",
-            "matched",
-            "offer",
-            "offer_trl",
-        )
-    )
-    # need -> [its detail row, its stages, technologies, families, product classes]
-    needs: dict[Any, list[Any]] = {}
-    # (match bit, key) -> provider number -> [best TRL, offer IRIs...]
-    offered: dict[tuple[int, Any], dict[int, list[Any]]] = {}
-    classes: dict[Any, set[int]] = defaultdict(set)  # product class -> numbers of the providers that have it
-    providers: dict[Any, tuple[Any, ...]] = {}  # provider -> its detail row
-    numbers: dict[Any, int] = {}  # provider -> its number, in the order met
-    trl_values: dict[Any, Any] = {None: None}  # a TRL term -> its number (converting one is a call per row)
-    class_rows = []
-    for row in table.rows:
-        need_term = row[need_at]
-        if type(need_term) is NamedNode:
-            declared = needs.get(need_term)
-            if declared is None:
-                declared = needs[need_term] = [row, set(), set(), set(), set()]
-            declared[0] = row
-            for keys, at in zip(declared[1:], (stage_at, technology_at, family_at, class_at), strict=True):
-                if row[at] is not None:
-                    keys.add(row[at])
-            continue
-        provider = row[provider_at]
-        offer = row[offer_at]
-        if type(offer) is not NamedNode:
-            if row[provider_class_at] is not None:
-                class_rows.append((provider, row[provider_class_at]))
-            else:
-                providers[provider if type(provider) is NamedNode else None] = row
-            continue
-        kind = _KIND_OF.get(row[match_at])
-        if kind is None:  # not one of the query's own literals: compared by value, as any other
-            kind = _KINDS.get(term_json(row[match_at]), 0)
-        number = numbers.get(provider)
-        if number is None:
-            number = numbers[provider] = len(numbers)
-        by_provider = offered.get((kind, row[matched_at]))
-        if by_provider is None:
-            by_provider = offered[(kind, row[matched_at])] = {}
-        entry = by_provider.get(number)
-        if entry is None:
-            entry = by_provider[number] = [None]
-        if kind == _TECHNOLOGY_HIT:  # only the needed technology itself (or a narrower one) counts for the TRL
-            trl_term = row[trl_at]
-            trl = trl_values.get(trl_term, _UNSEEN)
-            if trl is _UNSEEN:
-                trl = trl_values[trl_term] = term_json(trl_term)
-            if trl is not None and (entry[0] is None or trl > entry[0]):
-                entry[0] = trl
-        if offer.value and offer.value not in entry[1:]:
-            entry.append(offer.value)
-    for provider, product_class in class_rows:
-        number = numbers.get(provider)
-        if number is not None:  # a provider with no matching offer is nobody's candidate
-            classes[product_class].add(number)
-
-    # Per provider number: what is shown of it (None for an anonymous one) from its detail row (a candidate
-    # without one is shown by its IRI), and a number for its GMP status.
-    def described(provider: Any, details: tuple[Any, ...] | None) -> tuple[str, Any, Any, str] | None:
-        provider_row: Row = {} if details is None else table.row(details)
-        label = value(provider_row, "provider_label")
-        if is_anonymous(provider_row, "provider"):
-            return None
-        return (provider.value, label, value(provider_row, "provider_gmp_notation"), str(label or ""))
-
-    shown_as = [described(provider, providers.get(provider)) for provider in numbers]  # in the order of numbers
+    read = _read_matchmaking_rows(table)
+    offered, classes, numbers, shown_as = read.offered, read.classes, read.numbers, read.shown_as
     # Each provider's place, its bit in the sets below: the public ones in the order of ties (label, then IRI),
     # then the anonymous ones.
     ties = sorted((found[3], found[0], number) for number, found in enumerate(shown_as) if found is not None)
@@ -733,150 +788,174 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
     # a technology's public matching providers as (number, place, best TRL, GMP number), shared by its needs
     technology_matches: dict[tuple[int, Any], list[tuple[int, int, Any, int]]] = {}
     tiers_by_asked: dict[tuple[Any, ...], list[tuple[int, list[tuple[int, int, int]]]]] = {}
-    items = []
-    for need_row, stages, technologies, families, product_classes in needs.values():
-        need = _need_item(table.row(need_row), wave, concepts=concepts)
-        by_stage, stage_set = offers_of(_STAGE_HIT, stages)
-        by_technology, technology_set = offers_of(_TECHNOLOGY_HIT, technologies)
-        by_family, family_set = offers_of(_FAMILY_HIT, families)
-        class_set = 0
-        for product_class in product_classes:
-            class_set |= class_bits.get(product_class, 0)
-        with_class = (
-            classes.get(next(iter(product_classes)), _NOBODY)
-            if len(product_classes) == 1
-            else set().union(*(classes.get(c, _NOBODY) for c in product_classes))
-        )
-        candidates = stage_set | technology_set | family_set
-        own = numbers.get(need_row[actor_at])
-        if own is not None:
-            candidates &= ~(1 << place[own])  # an actor is not its own partner
-        # needs that ask for the same criteria (and minimum TRL) share their fits and the order of the sets below
-        asked = (need["stage"] is None, need["technology"] is None, need["product_class"] is None, need["min_trl"])
-        fits = fits_by_asked.get(asked)
-        if fits is None:
-            fits = fits_by_asked[asked] = {}
+    lock = threading.Lock()  # ranking fills the caches above, shared by every read of the answer
 
-        # A candidate's rank is one integer: (best score - its score) * width + its place; state_at keeps the
-        # state (match bits, best TRL, GMP number) each rank was scored in.
-        # Those that match the needed technology each have their own best TRL: ranked one by one (a few per need).
-        eligible = candidates & public
-        state_at: dict[int, tuple[int, Any, int]] = {}
-        ranked = []
-        # Tested on the number-keyed dicts and sets, not the bits: a test of one bit of a large integer copies it.
-        technology_key = (_TECHNOLOGY_HIT, next(iter(technologies))) if len(technologies) == 1 else None
-        matching = technology_matches.get(technology_key) if technology_key else None
-        if matching is None:
-            matching = [
-                (number, place[number], entry[0], gmp_of[number])
-                for number, entry in by_technology.items()
-                if place[number] < public_count
-            ]
-            if technology_key:
-                technology_matches[technology_key] = matching
-        for number, at, best_trl, gmp in matching:
-            if number == own:
-                continue
-            hits = (
-                _TECHNOLOGY_HIT
-                | (_STAGE_HIT if number in by_stage else 0)
-                | (_FAMILY_HIT if number in by_family else 0)
-                | (_CLASS_HIT if number in with_class else 0)
+    def ranked(skeleton: dict[str, Any], declared: list[Any]) -> dict[str, Any]:
+        """The need ``skeleton`` with its best candidates, how many there are, and how many are anonymous."""
+        need_row, stages, technologies, families, product_classes = declared
+        need = dict(skeleton)
+        with lock:
+            by_stage, stage_set = offers_of(_STAGE_HIT, stages)
+            by_technology, technology_set = offers_of(_TECHNOLOGY_HIT, technologies)
+            by_family, family_set = offers_of(_FAMILY_HIT, families)
+            class_set = 0
+            for product_class in product_classes:
+                class_set |= class_bits.get(product_class, 0)
+            with_class = (
+                classes.get(next(iter(product_classes)), _NOBODY)
+                if len(product_classes) == 1
+                else set().union(*(classes.get(c, _NOBODY) for c in product_classes))
             )
-            state = (hits, best_trl, gmp)
-            fitted = fits.get(state)
-            rank = (fitted[0] if fitted else _scored(fits, need, state, gmp_status[state[2]], width)) + at
-            state_at[rank] = state
-            ranked.append(rank)
-        # The others score by which sets they are in: taken set by set from the best score down, each set in the
-        # order of places (its lowest bits), until the cap is reached at the end of a score.
-        tiers = tiers_by_asked.get(asked)
-        if tiers is None:
-            tiers = tiers_by_asked[asked] = [
-                (base, list(group))
-                for base, group in itertools.groupby(
-                    sorted(
-                        (_scored(fits, need, (hits, None, gmp), gmp_status[gmp], width), hits, gmp)
-                        for hits in _RESIDUAL_HITS
-                        for gmp in gmp_status
-                    ),
-                    key=itemgetter(0),
+            candidates = stage_set | technology_set | family_set
+            own = numbers.get(need_row["actor"])
+            if own is not None:
+                candidates &= ~(1 << place[own])  # an actor is not its own partner
+            # needs that ask for the same criteria (and minimum TRL) share their fits and the order of the sets below
+            asked = (need["stage"] is None, need["technology"] is None, need["product_class"] is None, need["min_trl"])
+            fits = fits_by_asked.get(asked)
+            if fits is None:
+                fits = fits_by_asked[asked] = {}
+
+            # A candidate's rank is one integer: (best score - its score) * width + its place; state_at keeps the
+            # state (match bits, best TRL, GMP number) each rank was scored in.
+            # Those that match the needed technology each have their own best TRL: ranked one by one (a few per need).
+            eligible = candidates & public
+            state_at: dict[int, tuple[int, Any, int]] = {}
+            ranked = []
+            # Tested on the number-keyed dicts and sets, not the bits: a test of one bit of a large integer copies it.
+            technology_key = (_TECHNOLOGY_HIT, next(iter(technologies))) if len(technologies) == 1 else None
+            matching = technology_matches.get(technology_key) if technology_key else None
+            if matching is None:
+                matching = [
+                    (number, place[number], entry[0], gmp_of[number])
+                    for number, entry in by_technology.items()
+                    if place[number] < public_count
+                ]
+                if technology_key:
+                    technology_matches[technology_key] = matching
+            for number, at, best_trl, gmp in matching:
+                if number == own:
+                    continue
+                hits = (
+                    _TECHNOLOGY_HIT
+                    | (_STAGE_HIT if number in by_stage else 0)
+                    | (_FAMILY_HIT if number in by_family else 0)
+                    | (_CLASS_HIT if number in with_class else 0)
                 )
-            ]
-        rest = eligible & ~technology_set
-        taken = 0
-        # the cap-th best rank among the technology matches: a set that can only rank after it is not looked at
-        bound = sorted(ranked)[cap - 1] if len(ranked) >= cap else None
-        for group_base, group in tiers:
-            wanted = cap - taken  # from each set of this score at most: all taken so far rank before them
-            if wanted <= 0 or not rest or (bound is not None and group_base > bound):
-                break
-            for base, hits, gmp in group:
-                state = (hits, None, gmp)
-                members = (
-                    rest
-                    & with_gmp[gmp]
-                    & (stage_set if hits & _STAGE_HIT else ~stage_set)
-                    & (family_set if hits & _FAMILY_HIT else ~family_set)
-                    & (class_set if hits & _CLASS_HIT else ~class_set)
-                )
-                rest &= ~members
-                for _ in range(wanted):
-                    if not members:
-                        break
-                    lowest = members & -members
-                    members ^= lowest
-                    rank = base + lowest.bit_length() - 1
-                    state_at[rank] = state
-                    ranked.append(rank)
-                    taken += 1
-        kept = sorted(ranked)[:cap]  # a few dozen ranks: a C sort beats heapq's Python loop
-        shown = []
-        for rank in kept:
-            number = number_at[rank % width]
-            state = state_at[rank]
-            stage_entry, technology_entry, family_entry = (
-                by_stage.get(number),
-                by_technology.get(number),
-                by_family.get(number),
-            )
-            # The same candidate, in the same state and with the same offers, is shown for many needs (the needs
-            # of one stage and class, say): made once and shared, as answers are read and never changed. Its
-            # entries (merged ones included) and fits are kept until the end, so their ids are theirs.
-            made_key = (number, state, id(fits), id(stage_entry), id(technology_entry), id(family_entry))
-            made = made_candidates.get(made_key)
-            if made is None:
-                found = shown_as[number]
-                assert found is not None  # only public places are ranked
-                provider_iri, label, gmp, _ = found
-                score, max_score, meets_need, breakdown = fits[state][1]
-                if technology_entry is None and family_entry is None and stage_entry is not None:
-                    offers = stage_entry[1:]  # the common case; each entry's offers are distinct
-                else:
-                    offers = list(
-                        {
-                            offer
-                            for entry in (stage_entry, technology_entry, family_entry)
-                            if entry
-                            for offer in entry[1:]
-                        }
+                state = (hits, best_trl, gmp)
+                fitted = fits.get(state)
+                rank = (fitted[0] if fitted else _scored(fits, need, state, gmp_status[state[2]], width)) + at
+                state_at[rank] = state
+                ranked.append(rank)
+            # The others score by which sets they are in: taken set by set from the best score down, each set in the
+            # order of places (its lowest bits), until the cap is reached at the end of a score.
+            tiers = tiers_by_asked.get(asked)
+            if tiers is None:
+                tiers = tiers_by_asked[asked] = [
+                    (base, list(group))
+                    for base, group in itertools.groupby(
+                        sorted(
+                            (_scored(fits, need, (hits, None, gmp), gmp_status[gmp], width), hits, gmp)
+                            for hits in _RESIDUAL_HITS
+                            for gmp in gmp_status
+                        ),
+                        key=itemgetter(0),
                     )
-                made = made_candidates[made_key] = {
-                    "actor": {"id": provider_iri, "label": label, "anonymous": False},
-                    "score": score,
-                    "max_score": max_score,
-                    "meets_need": meets_need,
-                    "breakdown": breakdown,
-                    "best_trl": state[1],
-                    "gmp_status": gmp,
-                    "evidence": sorted(offers),
-                }
-            shown.append(made)
-        need["candidates"] = shown
-        need["candidate_count"] = eligible.bit_count()
-        need["anonymous_candidates"] = (candidates & ~public).bit_count()  # counted, never proposed
-        items.append(need)
-    return sorted_totally(items, _need_sort_key), None
+                ]
+            rest = eligible & ~technology_set
+            taken = 0
+            # the cap-th best rank among the technology matches: a set that can only rank after it is not looked at
+            bound = sorted(ranked)[cap - 1] if len(ranked) >= cap else None
+            for group_base, group in tiers:
+                wanted = cap - taken  # from each set of this score at most: all taken so far rank before them
+                if wanted <= 0 or not rest or (bound is not None and group_base > bound):
+                    break
+                for base, hits, gmp in group:
+                    state = (hits, None, gmp)
+                    members = (
+                        rest
+                        & with_gmp[gmp]
+                        & (stage_set if hits & _STAGE_HIT else ~stage_set)
+                        & (family_set if hits & _FAMILY_HIT else ~family_set)
+                        & (class_set if hits & _CLASS_HIT else ~class_set)
+                    )
+                    rest &= ~members
+                    for _ in range(wanted):
+                        if not members:
+                            break
+                        lowest = members & -members
+                        members ^= lowest
+                        rank = base + lowest.bit_length() - 1
+                        state_at[rank] = state
+                        ranked.append(rank)
+                        taken += 1
+            kept = sorted(ranked)[:cap]  # a few dozen ranks: a C sort beats heapq's Python loop
+            shown = []
+            for rank in kept:
+                number = number_at[rank % width]
+                state = state_at[rank]
+                stage_entry, technology_entry, family_entry = (
+                    by_stage.get(number),
+                    by_technology.get(number),
+                    by_family.get(number),
+                )
+                # The same candidate, in the same state and with the same offers, is shown for many needs (the needs
+                # of one stage and class, say): made once and shared, as answers are read and never changed. Its
+                # entries (merged ones included) and fits are kept until the end, so their ids are theirs.
+                made_key = (number, state, id(fits), id(stage_entry), id(technology_entry), id(family_entry))
+                made = made_candidates.get(made_key)
+                if made is None:
+                    found = shown_as[number]
+                    assert found is not None  # only public places are ranked
+                    provider_iri, label, gmp, _ = found
+                    score, max_score, meets_need, breakdown = fits[state][1]
+                    if technology_entry is None and family_entry is None and stage_entry is not None:
+                        offers = stage_entry[1:]  # the common case; each entry's offers are distinct
+                    else:
+                        offers = list(
+                            {
+                                offer
+                                for entry in (stage_entry, technology_entry, family_entry)
+                                if entry
+                                for offer in entry[1:]
+                            }
+                        )
+                    made = made_candidates[made_key] = {
+                        "actor": {"id": provider_iri, "label": label, "anonymous": False},
+                        "score": score,
+                        "max_score": max_score,
+                        "meets_need": meets_need,
+                        "breakdown": breakdown,
+                        "best_trl": state[1],
+                        "gmp_status": gmp,
+                        "evidence": sorted(offers),
+                    }
+                shown.append(made)
+            need["candidates"] = shown
+            need["candidate_count"] = eligible.bit_count()
+            need["anonymous_candidates"] = (candidates & ~public).bit_count()  # counted, never proposed
+        return need
+
+    # The needs in answer order, each ranked when it is read: ranking them all took most of the question's time
+    # at 50,000 organisations (9,413 needs, 188k candidates shown), and a page shows 100. Needs tied on the
+    # order are ordered by their whole content (see sorted_totally), candidates included: ranked now.
+    entries = []
+    for declared in read.needs.values():
+        skeleton = _need_item(declared[0], wave, concepts=concepts)
+        entries.append((_need_sort_key(skeleton), skeleton, declared))
+    entries.sort(key=itemgetter(0))
+    ordered: list[dict[str, Any] | tuple[dict[str, Any], list[Any]]] = []
+    for _, run in itertools.groupby(entries, key=itemgetter(0)):
+        tied = [(skeleton, declared) for _, skeleton, declared in run]
+        if len(tied) > 1:
+            ordered.extend(sorted_totally([ranked(*entry) for entry in tied], _need_sort_key))
+        else:
+            ordered.extend(tied)
+
+    def build(start: int, stop: int) -> list[dict[str, Any]]:
+        return [entry if isinstance(entry, dict) else ranked(*entry) for entry in ordered[start:stop]]
+
+    return ItemsOnRead(len(ordered), build, held=(read, offered_bits, class_bits, ordered)), None
 
 
 @dataclass
@@ -916,11 +995,10 @@ def _bits(bit_set: int) -> Iterator[int]:
 
 
 @dataclass(eq=False)
-class _MutualPairs(Sequence[dict[str, Any]]):
-    """The pairs of a mutual matchmaking in answer order (a's label, b's label, a, b), each item built when it is
-    read. At 50,000 organisations two regions make 585,340 pairs: building every item (both directions' links)
-    took 6-10 s, and a page shows 100 of them. What the answer keeps is, for each a, the bit set of its partners
-    among the b's, counted and ordered without building a pair."""
+class _MutualPairs:
+    """The pairs of a mutual matchmaking in answer order (a's label, b's label, a, b), built a few at a time. What
+    the answer keeps is, for each a, the bit set of its partners among the b's: counted and ordered without
+    building a pair."""
 
     a_side: _Side
     b_side: _Side
@@ -932,41 +1010,23 @@ class _MutualPairs(Sequence[dict[str, Any]]):
     vocabulary: _Vocabulary
     wave: str | None
 
-    def __len__(self) -> int:
-        return self.starts[-1]
-
-    @overload
-    def __getitem__(self, index: int) -> dict[str, Any]: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
-
-    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
-        if isinstance(index, slice):
-            start, stop, step = index.indices(len(self))
-            if step != 1:
-                return [self[i] for i in range(start, stop, step)]
-            return list(itertools.islice(self._from(start), stop - start)) if stop > start else []
-        position = index + len(self) if index < 0 else index
-        if not 0 <= position < len(self):
-            raise IndexError("pair index out of range")
-        return next(self._from(position))
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        return self._from(0)
-
-    def _from(self, position: int) -> Iterator[dict[str, Any]]:
-        """The items from ``position`` on: the groups of a's from the one holding it, each ordered when reached."""
-        group = bisect.bisect_right(self.starts, position) - 1
-        skip = position - self.starts[group] if group < len(self.groups) else 0
+    def build(self, start: int, stop: int) -> list[dict[str, Any]]:
+        """The items ``start`` to ``stop``: the groups of a's from the one holding ``start``, each ordered when
+        reached."""
+        group = bisect.bisect_right(self.starts, start) - 1
+        skip = start - self.starts[group]
         a_actors, b_actors = list(self.a_side.actors), list(self.b_side.actors)
+        items: list[dict[str, Any]] = []
         for members in self.groups[group:]:
             pairs = sorted(
                 (self.b_labels[b], a_actors[a], b_actors[b]) for a in members for b in _bits(self.partners[a])
             )
-            for _, a, b in pairs[skip:]:
-                yield self._item(a, b)
+            for _, a, b in pairs[skip : skip + stop - start - len(items)]:
+                items.append(self._item(a, b))
+            if len(items) == stop - start:
+                break
             skip = 0
+        return items
 
     def _item(self, a: str, b: str) -> dict[str, Any]:
         return {
@@ -1009,7 +1069,7 @@ class _MutualPairs(Sequence[dict[str, Any]]):
     },
     tabular=True,
 )
-def matchmaking_mutual(table: Table, ctx: ShapeContext) -> tuple[Sequence[dict[str, Any]], Summary]:
+def matchmaking_mutual(table: Table, ctx: ShapeContext) -> tuple[ItemsOnRead, Summary]:
     """The mutually complementary pairs, found here from the rows the query lists (see
     queries/matchmaking-mutual.rq): each region's actors, their needs and offers, and the vocabulary."""
     side_i, actor_i, label_i, visibility_i, need_i, offer_i, stage_i, technology_i = (
@@ -1095,7 +1155,7 @@ def matchmaking_mutual(table: Table, ctx: ShapeContext) -> tuple[Sequence[dict[s
     starts = [0, *itertools.accumulate(sum(partners[a].bit_count() for a in group) for group in groups)]
     b_labels = [str(term_json(labels.get(b))) for b in b_side.actors]
     pairs = _MutualPairs(a_side, b_side, partners, groups, starts, b_labels, labels, vocabulary, ctx.wave_id())
-    return pairs, {"pairs_with_anonymous_actors": anonymous_pairs}
+    return ItemsOnRead(starts[-1], pairs.build, held=pairs), {"pairs_with_anonymous_actors": anonymous_pairs}
 
 
 @shaper(
