@@ -790,9 +790,9 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[ItemsOnRead, Sum
     tiers_by_asked: dict[tuple[Any, ...], list[tuple[int, list[tuple[int, int, int]]]]] = {}
     lock = threading.Lock()  # ranking fills the caches above, shared by every read of the answer
 
-    def ranked(skeleton: dict[str, Any], declared: list[Any]) -> dict[str, Any]:
+    def ranked(skeleton: dict[str, Any], keys: tuple[Any, ...]) -> dict[str, Any]:
         """The need ``skeleton`` with its best candidates, how many there are, and how many are anonymous."""
-        need_row, stages, technologies, families, product_classes = declared
+        actor, stages, technologies, families, product_classes = keys
         need = dict(skeleton)
         with lock:
             by_stage, stage_set = offers_of(_STAGE_HIT, stages)
@@ -807,7 +807,7 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[ItemsOnRead, Sum
                 else set().union(*(classes.get(c, _NOBODY) for c in product_classes))
             )
             candidates = stage_set | technology_set | family_set
-            own = numbers.get(need_row["actor"])
+            own = numbers.get(actor)
             if own is not None:
                 candidates &= ~(1 << place[own])  # an actor is not its own partner
             # needs that ask for the same criteria (and minimum TRL) share their fits and the order of the sets below
@@ -940,13 +940,14 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[ItemsOnRead, Sum
     # at 50,000 organisations (9,413 needs, 188k candidates shown), and a page shows 100. Needs tied on the
     # order are ordered by their whole content (see sorted_totally), candidates included: ranked now.
     entries = []
-    for declared in read.needs.values():
-        skeleton = _need_item(declared[0], wave, concepts=concepts)
-        entries.append((_need_sort_key(skeleton), skeleton, declared))
+    for detail, *keys in read.needs.values():
+        skeleton = _need_item(detail, wave, concepts=concepts)
+        entries.append((_need_sort_key(skeleton), skeleton, (detail["actor"], *keys)))
+    read.needs.clear()  # the details are in the items now: the answer keeps only what ranking reads
     entries.sort(key=itemgetter(0))
-    ordered: list[dict[str, Any] | tuple[dict[str, Any], list[Any]]] = []
+    ordered: list[dict[str, Any] | tuple[dict[str, Any], tuple[Any, ...]]] = []
     for _, run in itertools.groupby(entries, key=itemgetter(0)):
-        tied = [(skeleton, declared) for _, skeleton, declared in run]
+        tied = [(skeleton, keys) for _, skeleton, keys in run]
         if len(tied) > 1:
             ordered.extend(sorted_totally([ranked(*entry) for entry in tied], _need_sort_key))
         else:
