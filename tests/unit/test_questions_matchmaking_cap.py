@@ -14,6 +14,7 @@ from pyoxigraph import Literal, NamedNode
 from vcgraph.questions.answer import Row
 from vcgraph.questions.params import BoundParameters
 from vcgraph.questions.service import ShapeContext, Table, _registry
+from vcgraph.questions.shapers import _need_item, _need_row_sort_key, _need_sort_key
 from vcgraph.store.oxigraph import OxigraphStore
 from vcgraph.store.port import Dataset
 
@@ -328,3 +329,44 @@ def test_a_page_read_from_any_offset_is_that_slice_of_the_whole_answer() -> None
         items[start : start + length] == whole[start : start + length] for start in range(5) for length in range(5)
     )
     assert [items[i] for i in range(-4, 4)] == whole + whole
+
+
+def _anonymous_need(name: str, **details: Any) -> Row:
+    return {
+        **ROWS[0],
+        "need": NamedNode(ID + "need/" + name),
+        "actor": NamedNode(ID + "actor/" + name),
+        "actor_visibility": NamedNode(VOCAB + "visibility/anonymous"),
+        **details,
+    }
+
+
+def test_anonymous_needs_tied_on_the_order_are_ordered_by_their_details_whatever_the_row_order() -> None:
+    later = _anonymous_need("n1", min_trl=Literal("7", datatype=INTEGER))
+    earlier = _anonymous_need("n2", min_trl=Literal("5", datatype=INTEGER))
+    for needs in ([later, earlier], [earlier, later]):
+        items = shaped(20, [*needs, *ROWS[1:]])
+        assert [item["min_trl"] for item in items] == [5, 7]
+
+
+def test_needs_alike_in_every_detail_are_ordered_by_their_candidates() -> None:
+    # two anonymous needs for S05 with the same details; n1's actor offers S05 itself, so it has one candidate less
+    needs = [_anonymous_need("n1"), _anonymous_need("n2")]
+    rows = [*needs, *ROWS[1:], provider("n1", None, None, visibility="anonymous"), match("n1")]
+    for order in (rows, [needs[1], needs[0], *rows[2:]]):
+        items = shaped(20, order)
+        assert [(item["candidate_count"], item["anonymous_candidates"]) for item in items] == [(5, 1), (5, 2)]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {**ROWS[0], "stage_notation": Literal("S05")},
+        {**ROWS[0], "technology": NamedNode(VOCAB + "technology/T04"), "technology_notation": Literal("T04")},
+        {key: term for key, term in ROWS[0].items() if key not in ("stage", "actor_label")},
+        {**_anonymous_need("n1"), "stage_notation": Literal("S10")},
+    ],
+    ids=["stage", "stage-and-technology", "no-stage-no-label", "anonymous"],
+)
+def test_a_need_row_sorts_as_the_item_made_of_it(row: Row) -> None:
+    assert _need_row_sort_key(row) == _need_sort_key(_need_item(row, "2026-W2"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import json
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -20,8 +21,10 @@ from vcgraph.questions.consortium import Candidate, solve_cover
 from vcgraph.questions.service import Items, ItemsOnRead, ShapeContext, Table, shaper
 from vcgraph.questions.shaping import (
     ANONYMOUS,
+    ANONYMOUS_LABEL,
     actor_ref,
     actor_ref_at,
+    columns,
     evidence,
     integer,
     iri,
@@ -151,6 +154,26 @@ def _need_sort_key(item: dict[str, Any]) -> tuple[Any, ...]:
         str(item["actor"].get("label") or ""),
         str(item["id"] or ""),
     )
+
+
+def _need_row_sort_key(row: Row) -> tuple[Any, ...]:
+    """:func:`_need_sort_key` of the item :func:`_need_item` makes of ``row``, without making it."""
+    anonymous = is_anonymous(row)
+    return (
+        _concept_sort_key(row, "stage"),
+        _concept_sort_key(row, "technology"),
+        anonymous,
+        ANONYMOUS_LABEL if anonymous else str(value(row, "actor_label") or ""),
+        "" if anonymous else str(iri(row, "need") or ""),
+    )
+
+
+def _concept_sort_key(row: Row, name: str) -> tuple[Any, ...]:
+    """:func:`sort_key_notation` of ``ref(row, name)``."""
+    term = row.get(name)
+    if term is None:
+        return (1, "", "")
+    return (0, natural(str(value(row, columns(name)[0]) or "")), str(term_json(term) or ""))
 
 
 _EXAMPLE_NEED = {
@@ -790,11 +813,12 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[ItemsOnRead, Sum
     tiers_by_asked: dict[tuple[Any, ...], list[tuple[int, list[tuple[int, int, int]]]]] = {}
     lock = threading.Lock()  # ranking fills the caches above, shared by every read of the answer
 
-    def ranked(skeleton: dict[str, Any], keys: tuple[Any, ...]) -> dict[str, Any]:
-        """The need ``skeleton`` with its best candidates, how many there are, and how many are anonymous."""
+    def ranked(detail: Row, keys: tuple[Any, ...], skeleton: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The need of ``detail`` row (its item ``skeleton`` when made already) with its best candidates, how many
+        there are, and how many are anonymous."""
         actor, stages, technologies, families, product_classes = keys
-        need = dict(skeleton)
         with lock:
+            need = dict(skeleton or _need_item(detail, wave, concepts=concepts))
             by_stage, stage_set = offers_of(_STAGE_HIT, stages)
             by_technology, technology_set = offers_of(_TECHNOLOGY_HIT, technologies)
             by_family, family_set = offers_of(_FAMILY_HIT, families)
@@ -936,22 +960,35 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[ItemsOnRead, Sum
             need["anonymous_candidates"] = (candidates & ~public).bit_count()  # counted, never proposed
         return need
 
-    # The needs in answer order, each ranked when it is read: ranking them all took most of the question's time
-    # at 50,000 organisations (9,413 needs, 188k candidates shown), and a page shows 100. Needs tied on the
-    # order are ordered by their whole content (see sorted_totally), candidates included: ranked now.
-    entries = []
-    for detail, *keys in read.needs.values():
-        skeleton = _need_item(detail, wave, concepts=concepts)
-        entries.append((_need_sort_key(skeleton), skeleton, (detail["actor"], *keys)))
-    read.needs.clear()  # the details are in the items now: the answer keeps only what ranking reads
-    entries.sort(key=itemgetter(0))
-    ordered: list[dict[str, Any] | tuple[dict[str, Any], tuple[Any, ...]]] = []
+    # The needs in answer order, each made and ranked when it is read: making and ranking them all took most of
+    # the question's time at 50,000 organisations (9,413 needs, 188k candidates shown), and a page shows 100.
+    # Needs tied on the order (anonymous ones: no label, no IRI) are ordered by their details, and those whose
+    # details are the same too by their candidates (sorted_totally): made now.
+    entries = sorted(
+        ((_need_row_sort_key(detail), detail, (detail["actor"], *keys)) for detail, *keys in read.needs.values()),
+        key=itemgetter(0),
+    )
+    read.needs.clear()  # the answer keeps only what making and ranking read
+    ordered: list[dict[str, Any] | tuple[Row, tuple[Any, ...], dict[str, Any] | None]] = []
     for _, run in itertools.groupby(entries, key=itemgetter(0)):
-        tied = [(skeleton, keys) for _, skeleton, keys in run]
-        if len(tied) > 1:
-            ordered.extend(sorted_totally([ranked(*entry) for entry in tied], _need_sort_key))
-        else:
-            ordered.extend(tied)
+        tied = [(detail, keys) for _, detail, keys in run]
+        if len(tied) == 1:
+            ordered.append((*tied[0], None))
+            continue
+        made = sorted(
+            (
+                (json.dumps(skeleton, sort_keys=True, default=str), detail, keys, skeleton)
+                for detail, keys in tied
+                for skeleton in (_need_item(detail, wave, concepts=concepts),)
+            ),
+            key=itemgetter(0),
+        )
+        for _, same in itertools.groupby(made, key=itemgetter(0)):
+            alike = [(detail, keys, skeleton) for _, detail, keys, skeleton in same]
+            if len(alike) == 1:
+                ordered.append(alike[0])
+            else:
+                ordered.extend(sorted_totally([ranked(*need) for need in alike], _need_sort_key))
 
     def build(start: int, stop: int) -> list[dict[str, Any]]:
         return [entry if isinstance(entry, dict) else ranked(*entry) for entry in ordered[start:stop]]
