@@ -380,11 +380,11 @@ def measure(
             cache.clear(ANSWERS)
 
         raw_ms, service_ms = compare(raw, service, repeat, forget_answers)
-        answer = run_question(store, settings, info.id, params, limit=None)
+        answer = run_question(store, settings, info.id, params, limit=0)  # the count: no item need be built
         service()  # the default page, cached: what the warm runs find
         # a warm call that is not a hit is an answer too large to keep (a quarter of the cache): it was computed
-        # again, and computing it twice more (matchmaking-mutual at 50,000 organisations: ~15 min each) tells
-        # nothing new
+        # again, and computing it twice more (matchmaking-mutual at 50,000 organisations took ~15 min each before
+        # it listed its rows) tells nothing new
         first_warm_ms = elapsed_ms(service)
         warm_ms = (
             first_warm_ms
@@ -402,8 +402,8 @@ def measure(
 
 def expected_raw_s(before: tuple[int, float] | None, last: tuple[int, float], size: int) -> float:
     """The raw time expected at ``size`` organisations from (organisations, ms) measured before: growing as it
-    grew between the last two sizes (matchmaking-mutual grows with the square of the graph: 0.3 s at 1,000, 30 s
-    at 10,000, ~15 min per evaluation at 50,000), at least linearly."""
+    grew between the last two sizes (matchmaking-mutual grew with the square of the graph before it listed its
+    rows: 0.3 s at 1,000, 30 s at 10,000, ~15 min per evaluation at 50,000), at least linearly."""
     organisations, raw_ms = last
     exponent = 1.0
     if before is not None and before[1] > 0 and raw_ms > 0 and organisations > before[0]:

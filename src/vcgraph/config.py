@@ -39,9 +39,9 @@ class Settings:
     # The rows a question's own query may read before its answer is cut (and marked): those rows are shaped into
     # the answer, not sent. At 1M triples matchmaking-needs read 489,312 (one per need, candidate and matching
     # statement) before its rows were factorised (12k now); cut at `max_rows`, it was never complete.
-    # matchmaking-mutual still reads one row per pair, direction, need and offer. Rows take ~1.5 KB each in the
-    # server while they are shaped (740 MB for 489k), and as much in the query worker: 1M rows keeps one such
-    # answer near 1.5 GB a side.
+    # matchmaking-mutual read one row per pair, direction, need and offer before it too listed its regions' needs
+    # and offers (75k rows at 50,000 organisations). Rows took ~1.5 KB each in the server while they were shaped
+    # (740 MB for 489k), and as much in the query worker: 1M rows keeps one such answer near 1.5 GB a side.
     question_max_rows: int = 1_000_000
     max_query_bytes: int = 100_000
     max_upload_bytes: int = 50 * 1024 * 1024

@@ -51,10 +51,9 @@ def rows_allowed(max_rows: int) -> Iterator[None]:
     pool's ``max_rows``.
 
     For the service's own queries (a question's ``.rq``), whose rows are shaped into an answer rather than sent
-    as they are: the pool's cap bounds what a query from outside sends back, and at 1M triples matchmaking-mutual
-    reads one row per pair of actors, direction, need and offer (matchmaking-needs read 489,312, one per need,
-    candidate and matching statement, before its rows were factorised). Past ``max_rows`` the answer is still
-    cut and noted.
+    as they are: the pool's cap bounds what a query from outside sends back, and at 1M triples matchmaking-needs
+    read 489,312 rows (one per need, candidate and matching statement) before it listed its needs and offers
+    apart. Past ``max_rows`` the answer is still cut and noted.
     """
     token = _allowance.set(max_rows)
     try:
