@@ -991,7 +991,11 @@ def matchmaking_needs(table: Table, ctx: ShapeContext) -> tuple[ItemsOnRead, Sum
                 ordered.extend(sorted_totally([ranked(*need) for need in alike], _need_sort_key))
 
     def build(start: int, stop: int) -> list[dict[str, Any]]:
-        return [entry if isinstance(entry, dict) else ranked(*entry) for entry in ordered[start:stop]]
+        try:
+            return [entry if isinstance(entry, dict) else ranked(*entry) for entry in ordered[start:stop]]
+        finally:
+            with lock:  # shared within a page: kept, a client reading every page would leave every candidate made
+                made_candidates.clear()  # beside the cached answer, which the cache sized without them
 
     return ItemsOnRead(len(ordered), build, held=(read, offered_bits, class_bits, ordered)), None
 
