@@ -225,3 +225,17 @@ def test_consortium_max_size_out_of_range_is_refused(gaps_store: OxigraphStore, 
         ask(gaps_store, settings, "consortium", product_class="P05", regions="BE3", max_size="11")
     assert error.value.parameter == "max_size"
     assert error.value.allowed == ["an integer from 1 to 10"]
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [("matchmaking-needs", {"region": "BE3"}), ("matchmaking-mutual", {"region": "BE3", "partner_region": "FRK"})],
+)
+def test_a_page_of_the_cached_answer_is_that_slice_of_the_whole_answer(
+    store: OxigraphStore, settings: Settings, name: str, params: dict[str, str]
+) -> None:
+    whole = run_question(store, settings, name, params, limit=None)  # computed, then kept by the answer cache
+    assert whole.count == len(whole.items) > 0
+    for offset in range(whole.count + 1):
+        page = run_question(store, settings, name, params, limit=2, offset=offset)
+        assert (page.items, page.count) == (list(whole.items[offset : offset + 2]), whole.count)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
+from vcgraph.questions.service import ItemsOnRead
 from vcgraph.service.cache import ResultCache, approximate_size
 
 
@@ -225,3 +227,13 @@ def test_peek_does_not_wait_for_a_computation_in_flight() -> None:
     release.set()
     computing.join()
     assert cache.peek(1, ("k",)) == "answer"
+
+
+def test_items_built_on_read_are_sized_by_what_they_hold_without_being_built() -> None:
+    def never(start: int, stop: int) -> list[dict[str, Any]]:
+        raise AssertionError("sizing built items")
+
+    held = [{"need": "n" * 80, "keys": list(range(20))} for _ in range(1000)]
+    small, large = ItemsOnRead(10**6, never, held=held[:10]), ItemsOnRead(10**6, never, held=held)
+    assert approximate_size(held[:10]) < approximate_size(small) < approximate_size(large)
+    assert approximate_size(large) >= approximate_size(held)
