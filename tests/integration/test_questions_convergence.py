@@ -156,3 +156,31 @@ def test_an_actor_anonymous_in_another_wave_is_never_named_as_a_bridge(
         assert bridges(ask(store, settings, "convergence-bridges")) == [("Ana Digital Bio", True, [])]
     finally:
         store.close()
+
+
+def test_an_actor_with_two_sectors_that_did_not_answer_the_asked_wave_is_no_bridge(
+    tmp_path_factory: pytest.TempPathFactory, settings: Settings
+) -> None:
+    store = OxigraphStore(tmp_path_factory.mktemp("convergence-unanswered") / "store")
+    try:
+        for name in ("reference.trig", "convergence.trig"):
+            store.load(FIXTURES / name, RdfFormat.TRIG)
+        # Zed, in BE3 with two sectors, answered only an older wave: his response is in that wave's graph
+        store.update(
+            """
+            BASE <https://w3id.org/vcgraph/>
+            PREFIX bm: <https://w3id.org/vcgraph/ontology#>
+            PREFIX prov: <http://www.w3.org/ns/prov#>
+            PREFIX org: <http://www.w3.org/ns/org#>
+            INSERT DATA { GRAPH <graph/wave/2025-W2> {
+              <id/wave/2025-W2> a bm:SurveyWave .
+              <id/actor/c-zed> a bm:Actor ; bm:sector <vocab/sector/biopharma>, <vocab/sector/ict> ;
+                  org:hasSite <id/actor/c-zed/site> .
+              <id/actor/c-zed/site> bm:inRegion <http://data.europa.eu/nuts/code/BE332> .
+              <id/wave/2025-W2/response/C-zed> prov:wasAttributedTo <id/actor/c-zed> .
+            } }"""
+        )
+        answer = ask(store, settings, "convergence-bridges", region="BE3", wave="2026-W2")
+        assert bridges(answer) == [("Ana Digital Bio", True, [])]
+    finally:
+        store.close()

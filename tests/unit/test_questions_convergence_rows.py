@@ -16,15 +16,15 @@ from vcgraph.store.port import Dataset
 
 ID = "https://w3id.org/vcgraph/id/"
 VOCAB = "https://w3id.org/vcgraph/vocab/"
-ANSWERED = NamedNode(ID + "wave/2026-W2/response/R")
 # the columns of both queries (each shaper reads the ones its query has)
-BRIDGES = ("reason", "actor", "answer", "actor_label", "actor_visibility", "sector", "statement", "response",
+BRIDGES = ("reason", "actor", "actor_label", "actor_visibility", "sector", "statement", "response",
            "technology", "concept", "concept_notation", "concept_label", "family", "typical")  # fmt: skip
 TECHNOLOGIES = ("reason", "technology", "statement", "mode", "response", "actor", "actor_label", "actor_visibility",
                 "sector", "concept", "concept_notation", "concept_label", "family")  # fmt: skip
 
 
-def actor(key: str, sectors: list[str], *, answered: bool = True, visibility: str = "public") -> list[Row]:
+def actor(key: str, sectors: list[str], *, visibility: str = "public") -> list[Row]:
+    """The rows of an actor of the region (for bridges: one who answered the wave, the only ones it lists)."""
     each: list[str | None] = [*sectors] or [None]  # an actor without a sector still has its row
     rows: list[Row] = []
     for sector in each:
@@ -34,8 +34,6 @@ def actor(key: str, sectors: list[str], *, answered: bool = True, visibility: st
             "actor_label": Literal(key.title()),
             "actor_visibility": NamedNode(VOCAB + "visibility/" + visibility),
         }
-        if answered:
-            row["answer"] = ANSWERED
         if sector is not None:
             row["sector"] = NamedNode(VOCAB + "sector/" + sector)
         rows.append(row)
@@ -110,11 +108,6 @@ def summary(items: list[dict[str, Any]]) -> list[tuple[str, int, list[tuple[str,
 def test_bridges_an_actor_with_two_sectors_that_answered_the_wave_is_multi_sector() -> None:
     items, _ = shape_bridges(actor("ana", ["biopharma", "ict"]))
     assert [(i["actor"]["label"], i["multi_sector"]) for i in items] == [("Ana", True)]
-
-
-def test_bridges_an_actor_with_two_sectors_that_did_not_answer_the_wave_is_not_listed() -> None:
-    items, _ = shape_bridges(actor("ana", ["biopharma", "ict"], answered=False))
-    assert items == []
 
 
 def test_bridges_a_family_two_levels_up_outside_the_actors_sectors_makes_a_bridge() -> None:

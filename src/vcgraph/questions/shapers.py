@@ -1409,8 +1409,8 @@ def convergence_technologies(table: Table, ctx: ShapeContext) -> tuple[Items, Su
     },
 )
 def convergence_bridges(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
-    """Bridging actors decided from the query's rows: the region's actors (?reason actor: sectors, name, visibility,
-    whether they answered the wave), their technology statements (?reason technology) and the technology
+    """Bridging actors decided from the query's rows: the region's actors who answered the wave (?reason actor:
+    sectors, name, visibility), their technology statements (?reason technology) and the technology
     vocabulary (?concept with its labels, one-step ?family or ?typical sector). Rows are read as tuples (30,000 at
     50,000 organisations: a dict each cost a quarter of the question's time)."""
     wave = ctx.wave_id()
@@ -1439,7 +1439,7 @@ def convergence_bridges(table: Table, ctx: ShapeContext) -> tuple[Items, Summary
             }
         return item
 
-    for actor in sorted(read.answered):
+    for actor in sorted(details):  # the actors who answered the wave (queries/convergence-bridges.rq)
         if len(sectors[actor]) >= 2:
             item_of(actor)["multi_sector"] = True
     for values in sorted(read.statements, key=lambda v: str(term_iri(v[statement_at]))):
@@ -1564,7 +1564,6 @@ class _ConvergenceRows:
     statements: list[tuple[Any, ...]] = field(default_factory=list)
     details: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # an actor's first row
     sectors: defaultdict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: defaultdict(dict))
-    answered: set[str] = field(default_factory=set)  # actors with an ?answer in the wave
     broader: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     typical: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     vocabulary: _Vocabulary = field(default_factory=_Vocabulary)
@@ -1576,7 +1575,7 @@ def _read_convergence_rows(table: Table) -> _ConvergenceRows:
 
     reason_at, sector_at, concept_at, family_at = (table.column(n) for n in ("reason", "sector", "concept", "family"))
     notation_at, concept_label_at = table.column("concept_notation"), table.column("concept_label")
-    answer_at, typical_at = optional("answer"), optional("typical")
+    typical_at = optional("typical")
     read = _ConvergenceRows(
         actor_at=table.column("actor"),
         label_at=table.column("actor_label"),
@@ -1595,8 +1594,6 @@ def _read_convergence_rows(table: Table) -> _ConvergenceRows:
             read.details.setdefault(actor, values)
             if (sector_id := term_iri(values[sector_at])) is not None:
                 sector_ids[actor].add(sector_id)
-            if answer_at is not None and values[answer_at] is not None:
-                read.answered.add(actor)
         elif (concept := term_iri(values[concept_at])) is not None:
             if (family := term_iri(values[family_at])) is not None:
                 read.broader[concept].add(family)
