@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -137,50 +138,51 @@ def test_co_occurrence_with_a_lower_support_adds_rarer_pairs(store: OxigraphStor
     assert pairs(answer) == [("T04.02", "T12", 3, 1.667), ("T01", "T04", 1, 2.5)]
 
 
-def test_an_actor_anonymous_in_another_wave_is_never_named_as_a_bridge(
-    tmp_path_factory: pytest.TempPathFactory, settings: Settings
-) -> None:
-    store = OxigraphStore(tmp_path_factory.mktemp("convergence-anonymous") / "store")
+@contextmanager
+def _fixture_with(directory: Path, update: str) -> Iterator[OxigraphStore]:
+    """A store of its own holding the fixture and what ``update`` adds to it."""
+    store = OxigraphStore(directory / "store")
     try:
         for name in ("reference.trig", "convergence.trig"):
             store.load(FIXTURES / name, RdfFormat.TRIG)
-        # Bob chose anonymity in another wave, in that wave's graph; he is public in the asked one
-        store.update(
-            "INSERT DATA { GRAPH <https://w3id.org/vcgraph/graph/wave/2026-W3> { "
-            "<https://w3id.org/vcgraph/id/actor/c-bob> <https://w3id.org/vcgraph/ontology#visibility> "
-            "<https://w3id.org/vcgraph/vocab/visibility/anonymous> } }"
-        )
+        store.update(update)
+        yield store
+    finally:
+        store.close()
+
+
+def test_an_actor_anonymous_in_another_wave_is_never_named_as_a_bridge(
+    tmp_path_factory: pytest.TempPathFactory, settings: Settings
+) -> None:
+    # Bob chose anonymity in another wave, in that wave's graph; he is public in the asked one
+    anonymous_bob = (
+        "INSERT DATA { GRAPH <https://w3id.org/vcgraph/graph/wave/2026-W3> { "
+        "<https://w3id.org/vcgraph/id/actor/c-bob> <https://w3id.org/vcgraph/ontology#visibility> "
+        "<https://w3id.org/vcgraph/vocab/visibility/anonymous> } }"
+    )
+    with _fixture_with(tmp_path_factory.mktemp("convergence-anonymous"), anonymous_bob) as store:
         for question in ("convergence-bridges", "convergence-technologies"):
             shown = json.dumps(ask(store, settings, question).items)
             assert "c-bob" not in shown and "Bob Automation" not in shown, question
         assert bridges(ask(store, settings, "convergence-bridges")) == [("Ana Digital Bio", True, [])]
-    finally:
-        store.close()
 
 
 def test_an_actor_with_two_sectors_that_did_not_answer_the_asked_wave_is_no_bridge(
     tmp_path_factory: pytest.TempPathFactory, settings: Settings
 ) -> None:
-    store = OxigraphStore(tmp_path_factory.mktemp("convergence-unanswered") / "store")
-    try:
-        for name in ("reference.trig", "convergence.trig"):
-            store.load(FIXTURES / name, RdfFormat.TRIG)
-        # Zed, in BE3 with two sectors, answered only an older wave: his response is in that wave's graph
-        store.update(
-            """
-            BASE <https://w3id.org/vcgraph/>
-            PREFIX bm: <https://w3id.org/vcgraph/ontology#>
-            PREFIX prov: <http://www.w3.org/ns/prov#>
-            PREFIX org: <http://www.w3.org/ns/org#>
-            INSERT DATA { GRAPH <graph/wave/2025-W2> {
-              <id/wave/2025-W2> a bm:SurveyWave .
-              <id/actor/c-zed> a bm:Actor ; bm:sector <vocab/sector/biopharma>, <vocab/sector/ict> ;
-                  org:hasSite <id/actor/c-zed/site> .
-              <id/actor/c-zed/site> bm:inRegion <http://data.europa.eu/nuts/code/BE332> .
-              <id/wave/2025-W2/response/C-zed> prov:wasAttributedTo <id/actor/c-zed> .
-            } }"""
-        )
+    # Zed, in BE3 with two sectors, answered only an older wave: his response is in that wave's graph
+    zed_in_an_older_wave = """
+        BASE <https://w3id.org/vcgraph/>
+        PREFIX bm: <https://w3id.org/vcgraph/ontology#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX org: <http://www.w3.org/ns/org#>
+        INSERT DATA { GRAPH <graph/wave/2025-W2> {
+          <id/wave/2025-W2> a bm:SurveyWave .
+          <id/actor/c-zed> a bm:Actor ; bm:sector <vocab/sector/biopharma>, <vocab/sector/ict> ;
+              org:hasSite <id/actor/c-zed/site> .
+          <id/actor/c-zed/site> bm:inRegion <http://data.europa.eu/nuts/code/BE332> .
+          <id/wave/2025-W2/response/C-zed> prov:wasAttributedTo <id/actor/c-zed> .
+        } }"""
+    with _fixture_with(tmp_path_factory.mktemp("convergence-unanswered"), zed_in_an_older_wave) as store:
         answer = ask(store, settings, "convergence-bridges", region="BE3", wave="2026-W2")
         assert bridges(answer) == [("Ana Digital Bio", True, [])]
-    finally:
-        store.close()
