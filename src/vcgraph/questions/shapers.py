@@ -338,12 +338,7 @@ def gaps_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
         if provision.meets(need):
             continue
         for values in need.rows:
-            detail: Row = dict(zip(_NEED_COLUMNS, values, strict=True))
-            for name in _NEED_CONCEPTS:
-                named = term_iri(detail.get(name))
-                if named is not None:
-                    detail[f"{name}_notation"], detail[f"{name}_label"] = vocabulary.terms(named)
-            items.append(_need_item(detail, wave))
+            items.append(_need_item(_need_detail(values, vocabulary), wave))
     return sorted_totally(items, _need_sort_key), None
 
 
@@ -372,6 +367,17 @@ class _Vocabulary:
             notation, label = self.terms(concept)
             made = self._refs[concept] = {"id": concept, "notation": term_json(notation), "label": term_json(label)}
         return dict(made)
+
+
+def _need_detail(values: tuple[Any, ...], vocabulary: _Vocabulary) -> Row:
+    """A need's row of :data:`_NEED_COLUMNS` as the dict :func:`_need_item` takes, each concept with the notation
+    and label the vocabulary rows gave it (the need rows do not carry them)."""
+    detail: Row = dict(zip(_NEED_COLUMNS, values, strict=True))
+    for name in _NEED_CONCEPTS:
+        named = term_iri(detail.get(name))
+        if named is not None:
+            detail[f"{name}_notation"], detail[f"{name}_label"] = vocabulary.terms(named)
+    return detail
 
 
 def _term_order(terms: tuple[Any, ...]) -> tuple[str, ...]:
@@ -664,12 +670,7 @@ def _read_matchmaking_rows(table: Table) -> _MatchmakingRows:
 
     # each need's details with the vocabulary's notations and labels, and the families of its technologies
     for need, declared in read.needs.items():
-        detail: Row = dict(zip(_NEED_COLUMNS, detail_rows[need], strict=True))
-        for name in _NEED_CONCEPTS:
-            named = term_iri(detail.get(name))
-            if named is not None:
-                detail[f"{name}_notation"], detail[f"{name}_label"] = vocabulary.terms(named)
-        declared[0] = detail
+        declared[0] = _need_detail(detail_rows[need], vocabulary)
         declared[3].update(family for t in declared[2] for family in broader.get(t, ()) if family in families)
     needed = [set().union(*(declared[at] for declared in read.needs.values())) for at in (1, 2, 3)]
     needed_stages, needed_technologies, needed_families = needed
