@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
@@ -57,6 +57,10 @@ class SlowStore:
         finally:
             with self._lock:
                 self._inside -= 1
+
+    def query_in_turn(self, queries: Sequence[str], **kwargs: Any) -> Iterator[QueryOutcome]:
+        for query in queries:
+            yield self.query(query, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)

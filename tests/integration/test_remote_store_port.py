@@ -111,6 +111,23 @@ def test_select_returns_query_solutions(store: Store) -> None:
     assert [row["o"] for row in result] == [Literal("one")]
 
 
+def test_queries_in_turn_are_answered_in_order_on_the_dataset_given(store: Store) -> None:
+    store.replace_graphs({G1: [triple("one")], G2: [triple("two")]})
+    queries = [
+        "SELECT ?o WHERE { ?s ?p ?o }",
+        "ASK { ?s ?p 'two' }",
+        "SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }",
+    ]
+    answers = []
+    for outcome in store.query_in_turn(queries, dataset=Dataset(default_graphs=[G1], named_graphs=[G2])):
+        answers.append(bool(outcome) if isinstance(outcome, QueryBoolean) else [row[0] for row in outcome])
+    assert answers == [[Literal("one")], False, [Literal("two")]]
+
+
+def test_no_queries_in_turn_is_no_answer(store: Store) -> None:
+    assert list(store.query_in_turn([])) == []
+
+
 def test_select_keeps_typed_and_language_literals_and_unbound_variables(store: Store) -> None:
     store.update(
         'PREFIX ex: <http://example.org/> INSERT DATA { GRAPH ex:g1 { ex:s ex:p 42 , "bonjour"@fr } }'

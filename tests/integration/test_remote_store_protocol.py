@@ -206,6 +206,85 @@ def test_complete_answer_is_returned_whole(scripted: Callable[..., ScriptedStore
     assert [row["x"] for row in result] == [Literal("1")]
 
 
+# ---------------------------------------------------------------- queries in turn
+
+
+def _one_row(value: str) -> bytes:
+    return json.dumps(
+        {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": value}}]}}
+    ).encode()
+
+
+class _Busy:
+    """Answers each query after a pause with the query's text as ?x, counting the queries in the store at once."""
+
+    def __init__(self, pause: float) -> None:
+        self.pause = pause
+        self.lock = threading.Lock()
+        self.inside = 0
+        self.most_at_once = 0
+
+    def __call__(self, seen: Seen) -> Reply:
+        with self.lock:
+            self.inside += 1
+            self.most_at_once = max(self.most_at_once, self.inside)
+        time.sleep(self.pause)
+        with self.lock:
+            self.inside -= 1
+        return Reply(body=_one_row(seen.form["query"][0]))
+
+
+def _values(outcome: object) -> list[str]:
+    assert isinstance(outcome, QuerySolutions)
+    return [row[0].value for row in outcome if row[0] is not None]
+
+
+def test_queries_in_turn_reach_the_store_one_at_a_time_in_order(scripted: Callable[..., ScriptedStore]) -> None:
+    busy = _Busy(pause=0.05)
+    server = scripted(busy)
+    queries = [f"SELECT ?x WHERE {{ BIND({n} AS ?x) }}" for n in range(4)]
+    assert [_values(outcome) for outcome in remote(server.url).query_in_turn(queries)] == [[q] for q in queries]
+    assert [seen.form["query"][0] for seen in server.seen] == queries
+    assert busy.most_at_once == 1
+
+
+def test_the_next_query_in_turn_is_sent_while_the_answer_before_is_read(
+    scripted: Callable[..., ScriptedStore],
+) -> None:
+    server = scripted(_Busy(pause=0.0))
+    answers = remote(server.url).query_in_turn(
+        ["SELECT ?x WHERE { BIND(1 AS ?x) }", "SELECT ?x WHERE { BIND(2 AS ?x) }"]
+    )
+    assert _values(next(answers)) == ["SELECT ?x WHERE { BIND(1 AS ?x) }"]
+    deadline = time.monotonic() + 5.0
+    while len(server.seen) < 2 and time.monotonic() < deadline:  # not asked for yet: already on its way
+        time.sleep(0.01)
+    assert len(server.seen) == 2
+    assert _values(next(answers)) == ["SELECT ?x WHERE { BIND(2 AS ?x) }"]
+
+
+def test_a_cut_answer_in_turn_raises_truncated_result_when_it_is_reached(
+    scripted: Callable[..., ScriptedStore],
+) -> None:
+    cut = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"1"}},'
+    server = scripted(lambda seen: Reply(body=cut) if "cut" in seen.form["query"][0] else Reply())
+    answers = remote(server.url).query_in_turn(["SELECT ?x WHERE { ?s ?p ?x }", "SELECT ?cut WHERE { ?s ?p ?cut }"])
+    assert _values(next(answers)) == ["1"]
+    with pytest.raises(TruncatedResult):
+        next(answers)
+
+
+def test_a_reader_that_stops_early_leaves_the_store_usable(scripted: Callable[..., ScriptedStore]) -> None:
+    server = scripted(_Busy(pause=0.2))
+    store = remote(server.url)
+    answers = store.query_in_turn(["SELECT ?x WHERE { BIND(1 AS ?x) }"] * 3)
+    next(answers)
+    started = time.monotonic()
+    answers.close()  # the second query is in flight: not waited for
+    assert time.monotonic() - started < 0.15
+    assert _values(store.query("SELECT ?x WHERE { BIND(9 AS ?x) }")) == ["SELECT ?x WHERE { BIND(9 AS ?x) }"]
+
+
 def test_real_oxigraph_server_timeout_is_a_truncated_result(start_oxigraph: Callable[..., Any]) -> None:
     """Oxigraph server with --timeout-s answers 200 and cuts the rows: the adapter must not return them."""
     server = start_oxigraph("--timeout-s", "1")

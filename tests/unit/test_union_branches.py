@@ -4,6 +4,7 @@ rows of the query (bag union), checked on every question file that has this form
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -109,6 +110,10 @@ class _Recording:
     def query(self, query: str, **kwargs: Any) -> QueryOutcome:
         self.queries.append(query)
         return self.store.query(query, **kwargs)
+
+    def query_in_turn(self, queries: Sequence[str], **kwargs: Any) -> Iterator[QueryOutcome]:
+        for query in queries:
+            yield self.query(query, **kwargs)
 
 
 @pytest.mark.parametrize("header", ["", "# run: whole\n"])

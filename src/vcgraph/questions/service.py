@@ -289,12 +289,12 @@ def _branches(text: str) -> tuple[str, ...]:
 def _read_runs(
     store: Store, dataset: Dataset, info: QuestionInfo, texts: list[str]
 ) -> tuple[tuple[str, ...], list[tuple[Term | None, ...]]]:
-    """The columns and rows of ``texts`` run one after the other, read whole on this thread (pyoxigraph's results
-    must stay on the thread that made them; their terms need not)."""
+    """The columns and rows of ``texts`` run one after the other (:meth:`Store.query_in_turn`), read whole on this
+    thread (pyoxigraph's results must stay on the thread that made them; their terms need not)."""
     names: tuple[str, ...] = ()
     rows: list[tuple[Term | None, ...]] = []
-    for text in texts:
-        solutions = _solutions(store.query(text, dataset=dataset), info)
+    for outcome in store.query_in_turn(texts, dataset=dataset):
+        solutions = _solutions(outcome, info)
         names = tuple(v.value for v in solutions.variables)
         rows.extend(tuple(solution) for solution in solutions)
     return names, rows

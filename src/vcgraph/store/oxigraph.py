@@ -119,6 +119,10 @@ class OxigraphStore:
             named_graphs=list(ds.named_graphs) if ds.named_graphs is not None else None,
         )
 
+    def query_in_turn(self, queries: Sequence[str], *, dataset: Dataset | None = None) -> Iterator[QueryOutcome]:
+        for query in queries:
+            yield self.query(query, dataset=dataset)
+
     def update(self, update: str, *, base_iri: str | None = None) -> None:
         # Oxigraph runs one update request, whatever number of operations it holds, in one transaction.
         try:

@@ -583,6 +583,10 @@ class PooledStore:
         result, _, _ = self._ask(worker, self._request(query, dataset, base_iri, max_rows), deadline)
         return self._outcome(result, max_rows)
 
+    def query_in_turn(self, queries: Sequence[str], *, dataset: Dataset | None = None) -> Iterator[QueryOutcome]:
+        for query in queries:
+            yield self.query(query, dataset=dataset)
+
     def query_each_worker(self, query: str, *, dataset: Dataset | None = None) -> list[QueryOutcome]:
         """Every worker's answer to ``query``, each worker asked once (all of them held meanwhile): for checks and
         tests that every worker sees the same data, which the queries of one client, all answered by the same

@@ -7,7 +7,7 @@ adapter parses the remote answers into the same classes (``pyoxigraph.parse_quer
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -69,6 +69,12 @@ class Store(Protocol):
         self, query: str, *, dataset: Dataset | None = None, base_iri: str | None = None
     ) -> QueryOutcome:
         """Evaluate a SPARQL 1.1 query. Raises ``SyntaxError`` (with position) on a malformed query."""
+        ...
+
+    def query_in_turn(self, queries: Sequence[str], *, dataset: Dataset | None = None) -> Iterator[QueryOutcome]:
+        """Evaluate ``queries`` one after the other, each outcome yielded in order: the store evaluates a query only
+        once it has answered the one before. Read each outcome before asking for the next (an adapter may free or
+        reuse it). An adapter may ask for the next query while the caller reads an answer (the remote one does)."""
         ...
 
     def update(self, update: str, *, base_iri: str | None = None) -> None:

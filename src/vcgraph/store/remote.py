@@ -46,6 +46,7 @@ import re
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal as TypingLiteral
@@ -242,18 +243,50 @@ class RemoteStore:
 
     def query(self, query: str, *, dataset: Dataset | None = None, base_iri: str | None = None) -> QueryOutcome:
         text = _with_base(query, base_iri)
+        return self._evaluate(text, self._dataset_params(self._dataset_of(text, dataset)))
+
+    def query_in_turn(self, queries: Sequence[str], *, dataset: Dataset | None = None) -> Iterator[QueryOutcome]:
+        # Each query is sent once the store has answered the one before, as the port says, but while this thread
+        # parses that answer rather than after: parsing is ours (0.11 s for 6 MB of JSON, read twice by
+        # _parse_answer), and the store would otherwise sit idle meanwhile. At most one answer waits unparsed.
+        prepared: dict[bool, list[tuple[str, str]]] = {}  # keyed by whether the store's own dataset is spelled out
+        requests: list[tuple[str, list[tuple[str, str]]]] = []
+        for text in queries:
+            chosen = self._dataset_of(text, dataset)
+            spelled_out = chosen is not dataset
+            if spelled_out not in prepared:
+                prepared[spelled_out] = self._dataset_params(chosen)
+            requests.append((text, prepared[spelled_out]))
+        if not requests:
+            return
+        fetcher = ThreadPoolExecutor(1, thread_name_prefix="vcgraph-remote")
+        try:
+            pending = fetcher.submit(self._fetch, *requests[0])
+            for text, params in requests[1:]:
+                response = pending.result()
+                pending = fetcher.submit(self._fetch, text, params)
+                yield _parse_answer(response)
+            yield _parse_answer(pending.result())
+        finally:
+            # A caller that stops reading (or fails) leaves at most the one request in flight to end on its own.
+            fetcher.shutdown(wait=False, cancel_futures=True)
+
+    def _dataset_of(self, text: str, dataset: Dataset | None) -> Dataset | None:
         if dataset is None and self._default_iri is not None and not _names_its_dataset(text):
             # Such a store's own dataset is every graph it holds (Virtuoso: system graphs and other tenants'
             # too); the port's is its default graph plus our named graphs, so spell that out.
-            dataset = Dataset(default_graphs=[DefaultGraph()])
-        return self._evaluate(text, self._dataset_params(dataset))
+            return Dataset(default_graphs=[DefaultGraph()])
+        return dataset
 
     def _evaluate(self, text: str, dataset_params: list[tuple[str, str]]) -> QueryOutcome:
+        return _parse_answer(self._fetch(text, dataset_params))
+
+    def _fetch(self, text: str, dataset_params: list[tuple[str, str]]) -> httpx.Response:
+        """The store's answer to a query, read whole and its status checked, not yet parsed."""
         accept = _FORMS.get(_query_form(text) or "", _ANY_ACCEPT)
-        response = self._post(
+        return self._post(
             self.settings.query_url, "query", data=[("query", text), *dataset_params], headers={"Accept": accept}
         )
-        return _parse_answer(response)
 
     def _ask_raw(self, query: str) -> bool:
         """An ASK against the store's own dataset (no protocol dataset), for internal checks."""
