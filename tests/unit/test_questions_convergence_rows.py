@@ -17,9 +17,9 @@ from vcgraph.store.port import Dataset
 ID = "https://w3id.org/vcgraph/id/"
 VOCAB = "https://w3id.org/vcgraph/vocab/"
 # the columns of both queries (each shaper reads the ones its query has)
-BRIDGES = ("reason", "actor", "actor_label", "actor_visibility", "sector", "statement", "response",
+BRIDGES = ("actor", "actor_label", "actor_visibility", "sector", "statement", "response",
            "technology", "concept", "concept_notation", "concept_label", "family", "typical")  # fmt: skip
-TECHNOLOGIES = ("reason", "technology", "statement", "mode", "response", "actor", "actor_label", "actor_visibility",
+TECHNOLOGIES = ("technology", "statement", "mode", "response", "actor", "actor_label", "actor_visibility",
                 "sector", "concept", "concept_notation", "concept_label", "family")  # fmt: skip
 
 
@@ -29,7 +29,6 @@ def actor(key: str, sectors: list[str], *, visibility: str = "public") -> list[R
     rows: list[Row] = []
     for sector in each:
         row: Row = {
-            "reason": Literal("actor"),
             "actor": NamedNode(ID + "actor/" + key),
             "actor_label": Literal(key.title()),
             "actor_visibility": NamedNode(VOCAB + "visibility/" + visibility),
@@ -42,7 +41,6 @@ def actor(key: str, sectors: list[str], *, visibility: str = "public") -> list[R
 
 def statement(key: str, technology: str, mode: str = "develop") -> Row:
     return {
-        "reason": Literal("technology"),
         "actor": NamedNode(ID + "actor/" + key),
         "technology": NamedNode(VOCAB + "technology/" + technology),
         "mode": NamedNode(VOCAB + "mode/" + mode),

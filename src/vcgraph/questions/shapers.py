@@ -13,7 +13,7 @@ from fractions import Fraction
 from operator import itemgetter
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import NamedNode
 
 from vcgraph.namespaces import BM, NUTS, PROV, RDF, VOCAB
 from vcgraph.questions.answer import Row, term_json
@@ -1314,8 +1314,8 @@ _EXAMPLE_SECTOR = {"id": "https://w3id.org/vcgraph/vocab/sector/ict", "notation"
 )
 def convergence_technologies(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
     """Technologies shared across sectors, counted from the query's rows: the region's technology statements
-    (?reason technology), its actors (?reason actor: sectors, name, visibility) and the vocabularies (?concept
-    with its labels, or with a one-step ?family). Rows are read as tuples: at 50,000 organisations there are
+    (?statement), its actors (sectors, name, visibility) and the vocabularies (?concept with its labels, or with a
+    one-step ?family). Rows are read as tuples: at 50,000 organisations there are
     30,000, and a dict per row cost a quarter of the question's time."""
     wave = ctx.wave_id()
     min_sectors = int(ctx.params.echo["min_sectors"])
@@ -1410,8 +1410,8 @@ def convergence_technologies(table: Table, ctx: ShapeContext) -> tuple[Items, Su
     },
 )
 def convergence_bridges(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
-    """Bridging actors decided from the query's rows: the region's actors who answered the wave (?reason actor:
-    sectors, name, visibility), their technology statements (?reason technology) and the technology
+    """Bridging actors decided from the query's rows: the region's actors who answered the wave (sectors, name,
+    visibility), their technology statements (?statement) and the technology
     vocabulary (?concept with its labels, one-step ?family or ?typical sector). Rows are read as tuples (30,000 at
     50,000 organisations: a dict each cost a quarter of the question's time)."""
     wave = ctx.wave_id()
@@ -1546,15 +1546,13 @@ def convergence_co_occurrence(rows: list[Row], ctx: ShapeContext) -> tuple[Items
     return items, None
 
 
-_TECHNOLOGY_ROW = Literal("technology")  # the ?reason of a convergence query's statement rows
-_ACTOR_ROW = Literal("actor")  # ... and of its actor rows
-
-
 @dataclass
 class _ConvergenceRows:
     """The rows of a convergence query that lists what its answer is counted from (bridges, technologies): the
-    region's technology statements (?reason technology), its actors (?reason actor, one row per sector), and
-    vocabulary rows (?concept with its labels, a one-step ?family or a ?typical sector)."""
+    region's technology statements (?statement bound), its actors (?actor bound without a ?statement, one row per
+    sector), and vocabulary rows (?concept with its labels, a one-step ?family or a ?typical sector). The kind of
+    a row is told by what it binds, not by a column of its own: Virtuoso 7 takes about 5 us per value it writes,
+    and a ?reason on each of 24k rows cost it 0.1 s at 50,000 organisations (bench/RESULTS.md)."""
 
     actor_at: int
     label_at: int
@@ -1574,7 +1572,7 @@ def _read_convergence_rows(table: Table) -> _ConvergenceRows:
     def optional(name: str) -> int | None:
         return table.column(name) if name in table.variables else None
 
-    reason_at, sector_at, concept_at, family_at = (table.column(n) for n in ("reason", "sector", "concept", "family"))
+    sector_at, concept_at, family_at = (table.column(n) for n in ("sector", "concept", "family"))
     notation_at, concept_label_at = table.column("concept_notation"), table.column("concept_label")
     typical_at = optional("typical")
     read = _ConvergenceRows(
@@ -1587,11 +1585,10 @@ def _read_convergence_rows(table: Table) -> _ConvergenceRows:
     )
     sector_ids: dict[str, set[str]] = defaultdict(set)
     for values in table.rows:
-        reason = values[reason_at]
         actor = term_iri(values[read.actor_at])
-        if reason == _TECHNOLOGY_ROW:
+        if values[read.statement_at] is not None:
             read.statements.append(values)
-        elif reason == _ACTOR_ROW and actor is not None:
+        elif actor is not None:
             read.details.setdefault(actor, values)
             if (sector_id := term_iri(values[sector_at])) is not None:
                 sector_ids[actor].add(sector_id)
