@@ -1323,64 +1323,79 @@ def convergence_technologies(table: Table, ctx: ShapeContext) -> tuple[Items, Su
     actor_at, visibility_at, mode_at = read.actor_at, read.visibility_at, table.column("mode")
     statement_at, technology_at, response_at = read.statement_at, read.technology_at, read.response_at
     details, vocabulary, sectors = read.details, read.vocabulary, read.sectors
-    # each statement counts for its technology and for that technology's family (one step up), and only through
-    # an actor with a sector
-    counted: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    # Each statement counts for its technology and for that technology's family (one step up), and only through
+    # an actor with a sector. What it brings (its actor, mode and proof) is worked out once, not once per item it
+    # counts for; so is each actor's reference.
+    counted: dict[str, list[tuple[str, Any, tuple[Any, ...]]]] = defaultdict(list)
     keys: dict[str, set[str]] = {}
+    modes: dict[str, Any] = {}
     for values in read.statements:
         actor, technology = str(term_iri(values[actor_at])), str(term_iri(values[technology_at]))
-        if sectors[actor]:
+        if sectors.get(actor):
             if technology not in keys:
                 keys[technology] = {technology} | read.broader.get(technology, set())
+            mode_iri = str(term_iri(values[mode_at]))
+            if mode_iri not in modes:
+                modes[mode_iri] = vocabulary.ref(mode_iri)["notation"]
+            proof_key = (term_iri(values[statement_at]), actor, term_iri(values[response_at]))
             for key in keys[technology]:
-                counted[key].append(values)
+                counted[key].append((actor, modes[mode_iri], proof_key))
+    named: dict[str, tuple[dict[str, Any], list[Any]]] = {}  # an actor's reference and sectors
+    unnamed: set[str] = set()
+    for actor in {actor for backing in counted.values() for actor, _, _ in backing}:
+        detail = details.get(actor)
+        # every statement's actor has its row (the same region's actors); without one, nothing may name it
+        if detail is None or detail[visibility_at] == ANONYMOUS:
+            unnamed.add(actor)
+        else:
+            reference = actor_ref_at(detail, actor_at, read.label_at, visibility_at) or {}
+            named[actor] = reference, sorted(s["notation"] for s in sectors[actor].values())
+    proofs: dict[tuple[Any, ...], dict[str, Any]] = {}  # shared by the items a statement counts for
     shaped = []
     for technology_id, backing in counted.items():
         item_sectors: dict[str, dict[str, Any]] = {}
-        actors: dict[str, dict[str, Any]] = {}
+        actor_modes: dict[str, set[Any]] = {}
         anonymous: set[str] = set()
-        proofs: dict[tuple[Any, ...], dict[str, Any]] = {}
-        for values in backing:
-            actor = str(term_iri(values[actor_at]))
-            item_sectors.update(sectors[actor])
-            detail = details.get(actor)
-            # every statement's actor has its row (the same region's actors); without one, nothing may name it
-            if detail is None or detail[visibility_at] == ANONYMOUS:
-                anonymous.add(actor)
+        evidence: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for actor, mode, proof_key in backing:
+            if actor in anonymous:
                 continue
-            entry = actors.get(actor)
-            if entry is None:
-                entry = actors[actor] = {
-                    **(actor_ref_at(detail, actor_at, read.label_at, visibility_at) or {}),
-                    "sectors": sorted(s["notation"] for s in sectors[actor].values()),
-                    "modes": set(),
-                }
-            mode = vocabulary.ref(str(term_iri(values[mode_at])))["notation"]
+            found = actor_modes.get(actor)
+            if found is None:
+                item_sectors.update(sectors[actor])
+                if actor in unnamed:
+                    anonymous.add(actor)
+                    continue
+                found = actor_modes[actor] = set()
             if mode:
-                entry["modes"].add(mode)
-            statement, response = term_iri(values[statement_at]), term_iri(values[response_at])
-            if (statement, actor, response) not in proofs:
-                proofs[(statement, actor, response)] = {
-                    "statement": statement,
-                    "actor": actor,
-                    "wave": wave,
-                    "response": response,
-                }
+                found.add(mode)
+            if proof_key not in evidence:
+                proof = proofs.get(proof_key)
+                if proof is None:
+                    statement, _, response = proof_key
+                    proof = proofs[proof_key] = {
+                        "statement": statement,
+                        "actor": actor,
+                        "wave": wave,
+                        "response": response,
+                    }
+                evidence[proof_key] = proof
         if len(item_sectors) < min_sectors:
             continue
         reference = vocabulary.ref(technology_id)
         ordered_sectors = sorted(item_sectors.values(), key=sort_key_notation)
+        actors = []
+        for actor, actor_mode in actor_modes.items():
+            actor_ref, actor_sectors = named[actor]
+            actors.append({**actor_ref, "sectors": actor_sectors, "modes": sorted(actor_mode)})
         shaped.append(
             {
                 **reference,
                 "sectors": ordered_sectors,
                 "sector_count": len(ordered_sectors),
-                "actors": [
-                    {**a, "modes": sorted(a["modes"])}
-                    for a in sorted(actors.values(), key=lambda a: (str(a["label"]), a["id"]))
-                ],
+                "actors": sorted(actors, key=lambda a: (str(a["label"]), a["id"])),
                 "anonymous_actors": len(anonymous),
-                "evidence": sorted(proofs.values(), key=lambda e: str(e["statement"])),
+                "evidence": sorted(evidence.values(), key=lambda e: str(e["statement"])),
             }
         )
     return sorted(shaped, key=sort_key_notation), None
