@@ -19,9 +19,10 @@ loses one engine, not the run):
   ``RemoteStore``): **raw** is the question's ``.rq`` with its parameters bound, sent through the adapter over the
   same public dataset, every value of every row read (what any client of the answer pays: for a server, the HTTP
   round trip and the parse of the results); **service** is ``run_question`` (validation, binding, the same query,
-  shaping); the budget is the one of issue 3, max(20 % of raw, 2 ms). Best of ``--repeat`` alternated runs per
-  side after a warm-up (``--repeat 1``: one run, no warm-up). A question that fails (time-out, engine error) is
-  reported with the error and the others go on; from the second size on, a question expected over
+  shaping); the budget is the one of issue 3, max(20 % of raw, 2 ms). The median of ``--repeat`` alternated runs
+  per side after a warm-up (``--repeat 1``: one run, no warm-up): the latency a user meets, as issue 7 asks, where
+  ``bench/questions.py`` keeps the best run for issue 3's overhead budget. A question that fails (time-out, engine
+  error) is reported with the error and the others go on; from the second size on, a question expected over
   ``--skip-above`` seconds (its raw time grown as the graph did) is not run;
 * **probes** (``--probes``): the ``.rq`` files of ``bench/floor/``, bound to the latest wave and BE3 and run raw
   like the questions. Each is a piece of work that questions cannot avoid (every statement of a wave read once,
@@ -41,6 +42,7 @@ import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -379,7 +381,9 @@ def run_engine(engine_id: str, size: int, nquads: Path, quads: int, args: argpar
                     print(f"  {question:28s} not run: expected over --skip-above", flush=True)
                     continue
                 try:
-                    (measured,) = question_bench.measure(engine.store, settings, args.repeat, {question}, {})
+                    (measured,) = question_bench.measure(
+                        engine.store, settings, args.repeat, {question}, {}, statistics.median
+                    )
                 except Exception as exc:  # an engine's time-out or error is a result of this benchmark
                     run.questions.append(QuestionRun(question, error=f"{type(exc).__name__}: {exc}"[:300]))
                     print(f"  {question:28s} failed: {run.questions[-1].error.splitlines()[0]}", flush=True)
@@ -412,7 +416,7 @@ def report(runs: list[EngineRun], args: argparse.Namespace) -> str:
         f"pyoxigraph {pyoxigraph.__version__}, {platform.machine()}, {os.cpu_count()} cores). The graph of "
         "`bench/questions.py` at each size, dumped as N-Quads and bulk-loaded into each engine by its own loader; "
         "every question through vcgraph's `Store` adapter for that engine. **raw** = the bound `.rq` through the "
-        "adapter (every value read), **service** = `run_question`; best of the runs per side; budget max(20 % of "
+        "adapter (every value read), **service** = `run_question`; median of the runs per side; budget max(20 % of "
         "raw, 2 ms); --repeat runs per side after a warm-up below 10,000 organisations, --repeat-large from 10,000 "
         "(1: one run, no warm-up). Peak memory: see its column's note per engine.",
         "",
@@ -481,7 +485,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=_sizes, default=[1_000, 10_000], help="organisations, e.g. 1000,10000")
     parser.add_argument("--engines", type=_engines, default=["embedded", "oxigraph"], help=", ".join(ENGINES))
-    parser.add_argument("--repeat", type=int, default=3, help="alternated runs per side (best kept)")
+    parser.add_argument("--repeat", type=int, default=3, help="alternated runs per side (the median kept)")
     parser.add_argument(
         "--repeat-large", type=int, default=1, help=f"the same from {question_bench.LARGE:,} organisations"
     )
