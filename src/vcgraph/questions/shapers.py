@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -173,7 +174,13 @@ def _concept_sort_key(row: Row, name: str) -> tuple[Any, ...]:
     term = row.get(name)
     if term is None:
         return (1, "", "")
-    return (0, natural(str(value(row, columns(name)[0]) or "")), str(term_json(term) or ""))
+    return _concept_key(term, row.get(columns(name)[0]))
+
+
+@lru_cache(maxsize=4096)
+def _concept_key(term: Any, notation: Any) -> tuple[Any, ...]:
+    """Cached: the concepts of the needs are those of the vocabularies, a few hundred, met by thousands of needs."""
+    return (0, natural(str(term_json(notation) or "")), str(term_json(term) or ""))
 
 
 _EXAMPLE_NEED = {
@@ -637,7 +644,8 @@ def _read_matchmaking_rows(table: Table) -> _MatchmakingRows:
                     keys.add(row[at])
             details = tuple(row[at] for at in need_at)
             kept = detail_rows.get(need)
-            if kept is None or _term_order(details) < _term_order(kept):
+            # the same details again (a need's row per product class, say) need no ordering
+            if kept is None or (details != kept and _term_order(details) < _term_order(kept)):
                 detail_rows[need] = details
             continue
         offer = row[offer_i]
@@ -653,7 +661,8 @@ def _read_matchmaking_rows(table: Table) -> _MatchmakingRows:
                 class_rows.append((provider, row[provider_class_i]))
             details = (row[provider_label_i], row[provider_visibility_i], row[provider_gmp_i])
             kept = providers.get(provider)
-            if kept is None or _provider_order(details) < _provider_order(kept):
+            # a provider has a row per product class, most of them with the same details
+            if kept is None or (details != kept and _provider_order(details) < _provider_order(kept)):
                 providers[provider] = details
             continue
         concept = row[concept_i]
