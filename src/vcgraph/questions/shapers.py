@@ -1324,8 +1324,8 @@ _EXAMPLE_SECTOR = {"id": "https://w3id.org/vcgraph/vocab/sector/ict", "notation"
 def convergence_technologies(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
     """Technologies shared across sectors, counted from the query's rows: the region's technology statements
     (?statement), its actors (sectors, name, visibility) and the vocabularies (?concept with its labels, or with a
-    one-step ?family). Rows are read as tuples: at 50,000 organisations there are
-    30,000, and a dict per row cost a quarter of the question's time."""
+    one-step ?family). Rows are read as tuples: at 50,000 organisations there are 30,000, and a dict per row cost
+    a quarter of the question's time."""
     wave = ctx.wave_id()
     min_sectors = int(ctx.params.echo["min_sectors"])
     read = _read_convergence_rows(table)
@@ -1435,9 +1435,9 @@ def convergence_technologies(table: Table, ctx: ShapeContext) -> tuple[Items, Su
 )
 def convergence_bridges(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
     """Bridging actors decided from the query's rows: the region's actors who answered the wave (sectors, name,
-    visibility), their technology statements (?statement) and the technology
-    vocabulary (?concept with its labels, one-step ?family or ?typical sector). Rows are read as tuples (30,000 at
-    50,000 organisations: a dict each cost a quarter of the question's time)."""
+    visibility), their technology statements (?statement) and the technology vocabulary (?concept with its labels,
+    one-step ?family or ?typical sector). Rows are read as tuples (30,000 at 50,000 organisations: a dict each cost
+    a quarter of the question's time)."""
     wave = ctx.wave_id()
     read = _read_convergence_rows(table)
     actor_at, label_at, visibility_at = read.actor_at, read.label_at, read.visibility_at
