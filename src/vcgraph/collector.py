@@ -35,21 +35,3 @@ def collector_paused() -> Iterator[None]:
             _pauses -= 1
             if _pauses == 0 and _collector_was_enabled:
                 gc.enable()
-
-
-def promote_survivors() -> None:
-    """Move every object the collector tracks to its oldest generation, which only its full collections walk.
-
-    For the end of a pause that built an answer meant to live (a question's whole answer, cached and paged): the
-    collector's first passes after the pause would walk all of it twice, in the youngest generation and then the
-    middle one, to find no cycle: 0.04 s each for matchmaking-needs' 53 MB answer at 50,000 organisations served,
-    0.09 s of its 1.05 s. Nothing is kept from the collector: reference counting frees these objects as before,
-    and a reference cycle among them waits for the next full collection, as any cycle that lives a while does.
-    ``gc.freeze()`` then ``gc.unfreeze()`` is how CPython does it (every generation to the permanent one, then
-    the permanent one to the oldest), two list splices. Objects someone else keeps frozen (a server that froze
-    its heap before forking) are left so: then nothing is moved.
-    """
-    if gc.get_freeze_count():
-        return
-    gc.freeze()
-    gc.unfreeze()

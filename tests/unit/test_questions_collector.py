@@ -1,5 +1,4 @@
-"""The garbage collector is off only while a question's rows are read and shaped, and always on again after; what the
-pause built and keeps can go straight to the oldest generation."""
+"""The garbage collector is off only while a question's rows are read and shaped, and always on again after."""
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ import threading
 
 import pytest
 
-from vcgraph.collector import collector_paused, promote_survivors
+from vcgraph.collector import collector_paused
 
 
 def test_the_collector_is_off_inside_and_on_again_after_even_on_an_error() -> None:
@@ -49,26 +48,3 @@ def test_a_collector_turned_off_by_someone_else_stays_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
-
-
-def _in_generation(target: object, generation: int) -> bool:
-    return any(found is target for found in gc.get_objects(generation=generation))
-
-
-def test_what_survives_a_pause_can_be_sent_to_the_oldest_generation() -> None:
-    with collector_paused():
-        kept = [[n] for n in range(100)]
-        assert _in_generation(kept, 0)
-        promote_survivors()
-    assert _in_generation(kept, 2) and not _in_generation(kept, 0)
-    assert gc.get_freeze_count() == 0  # moved, not frozen: the full collections still walk it
-
-
-def test_objects_someone_else_froze_stay_frozen() -> None:
-    gc.freeze()
-    try:
-        frozen = gc.get_freeze_count()
-        promote_survivors()
-        assert gc.get_freeze_count() == frozen
-    finally:
-        gc.unfreeze()

@@ -14,7 +14,7 @@ from typing import Any, TypeVar, overload
 
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples
 
-from vcgraph.collector import collector_paused, promote_survivors
+from vcgraph.collector import collector_paused
 from vcgraph.config import Settings
 from vcgraph.questions.answer import QuestionAnswer, Row, SparqlTable, Term
 from vcgraph.questions.binding import bind
@@ -394,10 +394,8 @@ def _whole_answer(
         items, summary = entry.shape(rows, context)
         # Freed now, while the collector is still paused: every object allocated during the pause waits in its
         # youngest generation, and its first pass after the pause walks whatever of them is still alive (the rows
-        # and their terms: 11 ms of matchmaking-needs' 250 ms at 1,000 organisations), to find no cycle. What is
-        # left, the answer, goes straight to the oldest generation, where its next passes would have moved it.
+        # and their terms: 11 ms of matchmaking-needs' 250 ms at 1,000 organisations), to find no cycle.
         del rows, context
-        promote_survivors()
     return QuestionAnswer(
         question=info.id,
         parameters=bound.echo,
