@@ -25,9 +25,9 @@ loses one engine, not the run):
   error) is reported with the error and the others go on; from the second size on, a question expected over
   ``--skip-above`` seconds (its raw time grown as the graph did) is not run;
 * **probes** (``--probes``): the ``.rq`` files of ``bench/floor/``, bound to the latest wave and BE3 and run raw
-  like the questions. Each is a piece of work that questions cannot avoid (every statement of a wave read once,
-  the region's actors, their needs), so its time is a floor under the questions that need that piece, engine by
-  engine, in the same run.
+  like the questions, but the best run kept. Each is a piece of work that questions cannot avoid (every statement
+  of a wave read once, the region's actors, their needs), so its time is a floor under the questions that need
+  that piece, engine by engine, in the same run.
 
 ``--write`` replaces the ``## Engines`` section of ``bench/RESULTS.md``. Virtuoso needs the Debian package
 ``virtuoso-opensource`` (``make virtuoso`` or ``scripts/virtuoso.sh install``); it is started with
@@ -416,7 +416,8 @@ def report(runs: list[EngineRun], args: argparse.Namespace) -> str:
         f"pyoxigraph {pyoxigraph.__version__}, {platform.machine()}, {os.cpu_count()} cores). The graph of "
         "`bench/questions.py` at each size, dumped as N-Quads and bulk-loaded into each engine by its own loader; "
         "every question through vcgraph's `Store` adapter for that engine. **raw** = the bound `.rq` through the "
-        "adapter (every value read), **service** = `run_question`; median of the runs per side; budget max(20 % of "
+        "adapter (every value read), **service** = `run_question`; median of the runs per side (a probe: best run, a "
+        "floor); budget max(20 % of "
         "raw, 2 ms); --repeat runs per side after a warm-up below 10,000 organisations, --repeat-large from 10,000 "
         "(1: one run, no warm-up). Peak memory: see its column's note per engine.",
         "",
