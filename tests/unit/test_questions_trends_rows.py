@@ -75,9 +75,8 @@ def trl_statement(side: str, wave: str, trl: int, visibility: str = "public") ->
     """A TRL statement of actor alpha on technology T01, in ``wave``."""
     response = f"{ID}wave/{wave}/response/R-alpha"
     return {
-        "side": Literal(side),
         "technology": NamedNode(VOCAB + "technology/T01"),
-        "trl": Literal(str(trl), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+        f"{side}_trl": Literal(str(trl), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
         "statement": NamedNode(response + "/technology/T01"),
         "response": NamedNode(response),
         "actor": NamedNode(ID + "actor/alpha"),

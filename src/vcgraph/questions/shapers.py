@@ -1732,8 +1732,9 @@ def trends_trl(rows: list[Row], ctx: ShapeContext) -> tuple[Items, Summary]:
         entry = technologies.get(technology_id)
         if entry is None:
             entry = technologies[technology_id] = {"from": {}, "to": {}, "rows": []}
-        side = str(value(row, "side"))
-        trl = integer(row, "trl")
+        # the variable holding the TRL tells the wave (queries/trends-trl.rq)
+        side = "from" if row.get("from_trl") is not None else "to"
+        trl = integer(row, f"{side}_trl")
         entry[side][str(iri(row, "statement"))] = trl  # keyed by statement: an actor's two statements both count
         entry["rows"].append((side, trl, row))
         if is_anonymous(row):
