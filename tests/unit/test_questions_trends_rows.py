@@ -16,7 +16,7 @@ from vcgraph.store.port import Dataset
 ID = "https://w3id.org/vcgraph/id/"
 VOCAB = "https://w3id.org/vcgraph/vocab/"
 COLUMNS = (
-    *("side", "need", "actor", "actor_label", "actor_visibility", "stage", "technology", "product_class"),
+    *("from_need", "to_need", "actor", "actor_label", "actor_visibility", "stage", "technology", "product_class"),
     *("concept", "concept_notation", "concept_label"),
 )
 S07 = {"concept": NamedNode(VOCAB + "stage/S07"), "concept_notation": Literal("S07"), "concept_label": Literal("Fill")}
@@ -25,8 +25,7 @@ S07 = {"concept": NamedNode(VOCAB + "stage/S07"), "concept_notation": Literal("S
 def need(side: str, wave: str, visibility: str = "public") -> Row:
     """A need of actor alpha at stage S07, declared in ``wave``."""
     return {
-        "side": Literal(side),
-        "need": NamedNode(f"{ID}wave/{wave}/response/R-alpha/stage/S07"),
+        f"{side}_need": NamedNode(f"{ID}wave/{wave}/response/R-alpha/stage/S07"),
         "actor": NamedNode(ID + "actor/alpha"),
         "actor_label": Literal("Alpha Bio"),
         "actor_visibility": NamedNode(VOCAB + "visibility/" + visibility),

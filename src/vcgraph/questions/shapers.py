@@ -1807,13 +1807,13 @@ def trends_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
     Needs of equal sort keys come in the order of their first need IRI (from-wave ones first)."""
     waves = _wave_pair(ctx)
     (
-        side_at, need_at, actor_at, actor_label_at, visibility_at, stage_at, technology_at, class_at,
+        from_need_at, to_need_at, actor_at, actor_label_at, visibility_at, stage_at, technology_at, class_at,
         concept_at, notation_at, concept_label_at,
     ) = (
         table.column(name)
         for name in (
-            "side", "need", "actor", "actor_label", "actor_visibility", "stage", "technology", "product_class",
-            "concept", "concept_notation", "concept_label",
+            "from_need", "to_need", "actor", "actor_label", "actor_visibility", "stage", "technology",
+            "product_class", "concept", "concept_notation", "concept_label",
         )
     )  # fmt: skip
     vocabulary = _Vocabulary()
@@ -1823,7 +1823,9 @@ def trends_needs(table: Table, ctx: ShapeContext) -> tuple[Items, Summary]:
         if (concept := term_iri(row[concept_at])) is not None:
             vocabulary.add(concept, row[notation_at], row[concept_label_at])
             continue
-        side, need = str(term_json(row[side_at])), term_iri(row[need_at]) or ""
+        # the variable holding the need tells its wave (queries/trends-needs.rq)
+        from_need = term_iri(row[from_need_at])
+        side, need = ("from", from_need) if from_need is not None else ("to", term_iri(row[to_need_at]) or "")
         key = (term_iri(row[actor_at]), term_iri(row[stage_at]), term_iri(row[technology_at]), term_iri(row[class_at]))
         entry = needs.get(key)
         if entry is None:
