@@ -417,8 +417,8 @@ def report(runs: list[EngineRun], args: argparse.Namespace) -> str:
         "`bench/questions.py` at each size, dumped as N-Quads and bulk-loaded into each engine by its own loader; "
         "every question through vcgraph's `Store` adapter for that engine. **raw** = the bound `.rq` through the "
         "adapter (every value read), **service** = `run_question`; median of the runs per side (a probe: best run, a "
-        "floor); budget max(20 % of "
-        "raw, 2 ms); --repeat runs per side after a warm-up below 10,000 organisations, --repeat-large from 10,000 "
+        "floor); budget max(20 % of raw, 2 ms); --repeat runs per side after a warm-up below 10,000 organisations, "
+        "--repeat-large from 10,000 "
         "(1: one run, no warm-up). Peak memory: see its column's note per engine.",
         "",
         "| engine | organisations | quads | load s | peak MB (of) |",
